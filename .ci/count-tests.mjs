@@ -6,7 +6,8 @@ import { join } from "node:path";
 const roots = ["packages", "examples", "benchmarks"];
 const reports = [];
 const visit = (dir, depth) => {
-  if (existsSync(join(dir, ".vitest-results.json"))) reports.push(join(dir, ".vitest-results.json"));
+  if (existsSync(join(dir, ".vitest-results.json")))
+    reports.push(join(dir, ".vitest-results.json"));
   if (depth === 0) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) {

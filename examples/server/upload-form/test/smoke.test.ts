@@ -1,0 +1,49 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { FormData, request } from "undici";
+import { afterEach, describe, expect, it } from "vitest";
+
+const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+let child: ChildProcess | undefined;
+
+afterEach(() => {
+  child?.kill();
+  child = undefined;
+});
+
+/** Starts the built example on a free port and returns the URL it prints. */
+async function start(): Promise<string> {
+  child = spawn(process.execPath, [main], {
+    env: { ...process.env, PORT: "0" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  for await (const chunk of child.stdout!) {
+    output += chunk;
+    const match = /(http:\/\/\S+?:\d+\/)/.exec(output);
+    if (match) return match[1]!;
+  }
+  throw new Error(`the example exited without printing its URL:\n${output}`);
+}
+
+describe("server upload-form example", () => {
+  it("shows the form", async () => {
+    const url = await start();
+    const response = await request(url);
+    expect(response.statusCode).toBe(200);
+    expect(await response.body.text()).toContain('enctype="multipart/form-data"');
+  });
+
+  it("lists the uploaded files", async () => {
+    const url = await start();
+    const form = new FormData();
+    form.append("title", "Holiday <3");
+    form.append("file", new Blob(["x".repeat(2000)], { type: "image/png" }), "a.png");
+    form.append("file", new Blob(["hello"]), "b.txt");
+    const response = await request(url, { method: "POST", body: form });
+    expect(response.statusCode).toBe(200);
+    expect(await response.body.text()).toBe(
+      "<h1>Holiday &#60;3</h1><ul><li>a.png: 2000 bytes (image/png)</li><li>b.txt: 5 bytes (application/octet-stream)</li></ul>",
+    );
+  });
+});

@@ -1,0 +1,224 @@
+import {
+  BadHttpMessage,
+  BadStatusLine,
+  InvalidHeader,
+  InvalidURLError,
+} from "./http-exceptions.js";
+import type { HttpParserLimits } from "./http-head-parser.js";
+import { checkStartLineEndings, parseFieldLines, startLineTooLong } from "./http-head-parser.js";
+import type { HttpParserHandlers } from "./http-parser.js";
+import { HttpParser, UPGRADE_AFTER_BODY, UPGRADE_AFTER_HEAD, UPGRADE_NONE } from "./http-parser.js";
+import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE } from "./http-payload-parser.js";
+import {
+  asksForUpgrade,
+  LENGTH_CHUNKED,
+  parseCompression,
+  parseConnection,
+  parseHttpVersion,
+  readBodyLength,
+  shouldCloseConnection,
+} from "./message-framing.js";
+import type { RawHttpMessage } from "./raw-http-message.js";
+import { HttpMessageHead } from "./raw-http-message.js";
+import { isToken, TARGET_RE } from "./token-tables.js";
+
+/** A parsed request head (aiohttp's `RawRequestMessage`). */
+export interface RawRequestMessage extends RawHttpMessage {
+  /** The method token as sent (case-sensitive, RFC 9110 §9.1). */
+  readonly method: string;
+  /** The request-target as sent (latin1-decoded bytes, like Node's `req.url`). */
+  readonly path: string;
+}
+
+/** Options of {@link HttpRequestParser}: the size limits, with aiohttp's defaults. */
+export type HttpRequestParserOptions = HttpParserLimits;
+
+class RequestMessage extends HttpMessageHead implements RawRequestMessage {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    ...head: ConstructorParameters<typeof HttpMessageHead>
+  ) {
+    super(...head);
+  }
+}
+
+const SLASH = 47;
+
+// RFC 9112 §3.2.2: absolute-form starts with a URI scheme.
+const ABSOLUTE_FORM_RE = /^[A-Za-z][A-Za-z0-9+\-.]*:/;
+// RFC 9112 §3.2.3: authority-form is `uri-host ":" port` (CONNECT only).
+const AUTHORITY_FORM_RE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+):[0-9]+$/;
+// RFC 9110 §7.2: `Host = uri-host [ ":" port ]`, possibly empty.
+const HOST_RE = /^(?:(?:\[[0-9A-Za-z:.\-_~]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?)$/;
+
+/**
+ * Incremental, strict HTTP/1.1 request parser (RFC 9112), the counterpart of aiohttp's
+ * `HttpRequestParser`: feed it the bytes of a connection, split anywhere, and it calls its
+ * handlers with each request head, body piece and end.
+ *
+ * It rejects, rather than repairs, everything two HTTP implementations could read differently:
+ * Content-Length with Transfer-Encoding, a Transfer-Encoding not ending in chunked, duplicate or
+ * malformed Content-Length, obs-fold, whitespace before a colon, bare CR or LF, CTLs in values,
+ * malformed chunks, bad versions, HTTP/1.1 without exactly one Host. Each rejection is an
+ * `HttpProcessingError` subclass whose `code` is the status to answer.
+ *
+ * Also worth knowing: empty lines before a request line are skipped (RFC 9112 §2.2); after a
+ * request that closes the connection only empty lines may follow ("Data after `Connection:
+ * close`", as llhttp and aiohttp); names and values are latin1-decoded, as Node does, and
+ * obs-text is allowed in values; trailer fields that would carry framing, routing or content
+ * metadata (Content-Length, Transfer-Encoding, Host, Content-Type, Authorization…) are dropped
+ * (RFC 9110 §6.5.1); a CONNECT request's bytes after its head go to the tunnel (`takeTail()`),
+ * never to a body; an Upgrade request's body, if announced, is read before `upgraded` is set.
+ *
+ * @example
+ * ```ts
+ * import { HttpRequestParser } from "@ll/http-protocol";
+ *
+ * const parser = new HttpRequestParser({
+ *   onMessage: (message) => console.log(message.method, message.path),
+ *   onBody: (chunk) => console.log(chunk.length),
+ *   onMessageComplete: () => console.log("done"),
+ * });
+ * parser.feedData(Buffer.from("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"));
+ * ```
+ */
+export class HttpRequestParser extends HttpParser<RawRequestMessage> {
+  /**
+   * @param handlers called synchronously for each head, body piece and message end.
+   * @param options size limits: `maxLineSize` (request line, else 414), `maxFieldSize` (one
+   *   field line, else 431), `maxHeaders` (field lines, else 431).
+   * @throws {RangeError} when a limit is not a positive integer.
+   */
+  constructor(handlers: HttpParserHandlers<RawRequestMessage>, options?: HttpRequestParserOptions) {
+    super(handlers, options, "request", 414);
+  }
+
+  protected parseHead(
+    text: string,
+    start: number,
+    end: number,
+    validated: boolean,
+  ): RawRequestMessage {
+    const lineEnd = text.indexOf("\r\n", start);
+    if (lineEnd - start > this.limits.maxLineSize) {
+      throw startLineTooLong(this.limits.maxLineSize, lineEnd - start, 414, "request");
+    }
+    // request-line = method SP request-target SP HTTP-version (RFC 9112 §3): exactly one SP
+    // between parts, none inside them.
+    const firstSpace = text.indexOf(" ", start);
+    const secondSpace = firstSpace === -1 ? -1 : text.indexOf(" ", firstSpace + 1);
+    // (A third space is looked for with indexOf: V8's lastIndexOf is a slow runtime call.)
+    const thirdSpace = secondSpace === -1 ? -1 : text.indexOf(" ", secondSpace + 1);
+    if (
+      secondSpace === -1 ||
+      secondSpace > lineEnd ||
+      secondSpace === firstSpace + 1 ||
+      (thirdSpace !== -1 && thirdSpace < lineEnd)
+    ) {
+      this.#badLine(
+        text,
+        start,
+        lineEnd,
+        "Invalid request line (want method, target and version separated by single spaces)",
+        text.slice(start, lineEnd),
+      );
+    }
+    const method = text.slice(start, firstSpace);
+    if (!isToken(method)) this.#badLine(text, start, lineEnd, "Invalid method", method);
+    const path = text.slice(firstSpace + 1, secondSpace);
+    const version = parseHttpVersion(text, secondSpace + 1, lineEnd);
+    if (version === undefined) {
+      this.#badLine(
+        text,
+        start,
+        lineEnd,
+        "Invalid HTTP version",
+        text.slice(secondSpace + 1, lineEnd),
+      );
+    }
+    if (!TARGET_RE.test(path)) {
+      checkStartLineEndings(text, start, lineEnd, "request");
+      throw new InvalidURLError(`Invalid request target: ${JSON.stringify(path)}`);
+    }
+    checkTarget(method, path);
+
+    const fields = parseFieldLines(text, lineEnd + 2, end, this.limits, "request", validated);
+    if (fields.oldWebSocketKey) {
+      // As aiohttp: the draft-76 handshake reads 8 body bytes no length announces.
+      throw new InvalidHeader("Sec-WebSocket-Key1 (pre-RFC 6455 WebSocket) is not supported");
+    }
+    const http11 = version.minor !== 0;
+    if (fields.host === undefined) {
+      // RFC 9112 §3.2: a 1.1 request must carry exactly one Host (duplicates are caught above).
+      if (http11) throw new BadHttpMessage("Missing Host header (required in HTTP/1.1)");
+    } else if (!HOST_RE.test(fields.host)) {
+      throw new BadHttpMessage(`Invalid Host header: ${JSON.stringify(fields.host)}`);
+    }
+
+    const framing = this.framing;
+    framing.mode = BODY_NONE;
+    framing.length = 0;
+    const length = readBodyLength(fields, http11, "request");
+    const chunked = length === LENGTH_CHUNKED;
+    const contentLength = length >= 0 ? length : undefined;
+    if (chunked) {
+      framing.mode = BODY_CHUNKED;
+    } else if (length >= 0) {
+      framing.mode = BODY_LENGTH;
+      framing.length = length;
+    }
+
+    const connection = parseConnection(fields.connection);
+    let upgrade = false;
+    framing.upgrade = UPGRADE_NONE;
+    if (method === "CONNECT") {
+      // RFC 9110 §9.3.6: CONNECT has no content; what follows the head belongs to the tunnel.
+      upgrade = true;
+      framing.upgrade = UPGRADE_AFTER_HEAD;
+    } else if (http11 && asksForUpgrade(connection, fields)) {
+      // RFC 9110 §7.8: ignore Upgrade in HTTP/1.0; a body is read before switching.
+      upgrade = true;
+      framing.upgrade = UPGRADE_AFTER_BODY;
+    }
+    const shouldClose = shouldCloseConnection(http11, connection);
+    framing.close = shouldClose;
+    return new RequestMessage(
+      method,
+      path,
+      version,
+      fields.rawHeaders,
+      shouldClose,
+      parseCompression(fields.contentEncoding),
+      upgrade,
+      chunked,
+      contentLength,
+    );
+  }
+
+  /** Throws for a malformed request line: a bare CR or LF in it, or else `what` was wrong. */
+  #badLine(text: string, start: number, lineEnd: number, what: string, part: string): never {
+    checkStartLineEndings(text, start, lineEnd, "request");
+    throw new BadStatusLine(`${what}: ${JSON.stringify(part)}`);
+  }
+}
+
+/** Checks the request-target's form against the method (RFC 9112 §3.2). */
+function checkTarget(method: string, path: string): void {
+  const first = path.charCodeAt(0);
+  if (method === "CONNECT") {
+    if (!AUTHORITY_FORM_RE.test(path)) {
+      throw new InvalidURLError(
+        `CONNECT needs an authority-form target (host:port): ${JSON.stringify(path)}`,
+      );
+    }
+  } else if (first === SLASH) {
+    // origin-form, the common case
+  } else if (path === "*") {
+    if (method !== "OPTIONS") {
+      throw new InvalidURLError(`The asterisk-form target is for OPTIONS only, not ${method}`);
+    }
+  } else if (!ABSOLUTE_FORM_RE.test(path)) {
+    throw new InvalidURLError(`Invalid request target: ${JSON.stringify(path)}`);
+  }
+}

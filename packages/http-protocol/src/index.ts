@@ -1,0 +1,38 @@
+export type { MultiDictInit, ReadonlyMultiDict } from "./base-multi-dict.js";
+export { chunk } from "./chunk.js";
+export { CIMultiDict, CIMultiDictProxy } from "./ci-multi-dict.js";
+export { ConnectionResetError } from "./connection-reset-error.js";
+export type { ContentCoding, DecompressorOptions } from "./decompressor.js";
+export { createDecompressor } from "./decompressor.js";
+export { httpDate, parseHttpDate } from "./http-date.js";
+export type {
+  HttpErrorHeaders,
+  HttpProcessingErrorOptions,
+  LineTooLongOptions,
+} from "./http-exceptions.js";
+export {
+  BadHttpMessage,
+  BadStatusLine,
+  ContentEncodingError,
+  ContentLengthError,
+  HttpBadRequest,
+  HttpProcessingError,
+  InvalidHeader,
+  InvalidURLError,
+  LineTooLong,
+  PayloadEncodingError,
+  TransferEncodingError,
+} from "./http-exceptions.js";
+export type { HttpParserLimits } from "./http-head-parser.js";
+export type { HttpParserHandlers } from "./http-parser.js";
+export type { HttpRequestParserOptions, RawRequestMessage } from "./http-request-parser.js";
+export { HttpRequestParser } from "./http-request-parser.js";
+export type { HttpResponseParserOptions, RawResponseMessage } from "./http-response-parser.js";
+export { HttpResponseParser } from "./http-response-parser.js";
+export { HttpVersion, HttpVersion10, HttpVersion11 } from "./http-version.js";
+export { MultiDict, MultiDictProxy } from "./multi-dict.js";
+export type { RawHttpMessage } from "./raw-http-message.js";
+export { serializeResponseHead } from "./response-head.js";
+export { STATUS_REASONS } from "./status-reasons.js";
+export type { CompressionEncoding, StreamWriterSink } from "./stream-writer.js";
+export { StreamWriter } from "./stream-writer.js";

@@ -1,0 +1,96 @@
+export type {
+  AccessLogRequest,
+  AccessLogResponse,
+  Logger,
+} from "./access-logger.js";
+export { AccessLogger, DEFAULT_ACCESS_LOG_FORMAT } from "./access-logger.js";
+export type { BaseRequestCloneOptions, BaseRequestOverrides } from "./base-request.js";
+export { BaseRequest } from "./base-request.js";
+export { BodyPartReader, PART_CHUNK_SIZE } from "./body-part-reader.js";
+export type { ContentCoding } from "./content-coding.js";
+export type { Cookie, CookieOptions } from "./cookies.js";
+export type { ETag } from "./etag.js";
+export { ETAG_ANY } from "./etag.js";
+export type { FileResponseOptions } from "./file-response.js";
+export { FileResponse } from "./file-response.js";
+export type { ForwardedElement } from "./forwarded.js";
+export type { HttpRangeSlice } from "./http-range.js";
+export type { JsonResponseOptions } from "./json-response.js";
+export { jsonResponse } from "./json-response.js";
+export type { MultipartSource } from "./multipart-buffer.js";
+export type { MultipartPart, MultipartReaderOptions } from "./multipart-reader.js";
+export { MultipartReader } from "./multipart-reader.js";
+export type { FileField, PostValue } from "./post.js";
+export type { DetachedSocket, DetachSocketOptions } from "./request-connection.js";
+export { RequestHandler } from "./request-handler.js";
+export type { ResponseOptions } from "./response.js";
+export { Response } from "./response.js";
+export type { Handler } from "./server.js";
+export { Server } from "./server.js";
+export type { ServerOptions } from "./server-options.js";
+export type { StreamReaderOptions } from "./stream-reader.js";
+export { IncompleteReadError, LineLimitError, StreamReader } from "./stream-reader.js";
+export type { HeadersInit, StreamResponseOptions } from "./stream-response.js";
+export { StreamResponse } from "./stream-response.js";
+export { UploadedFile } from "./uploaded-file.js";
+export type { HTTPExceptionHeaders, HTTPExceptionOptions } from "./web-exceptions.js";
+export {
+  HTTPAccepted,
+  HTTPBadGateway,
+  HTTPBadRequest,
+  HTTPClientError,
+  HTTPConflict,
+  HTTPCreated,
+  HTTPError,
+  HTTPException,
+  HTTPExpectationFailed,
+  HTTPFailedDependency,
+  HTTPForbidden,
+  HTTPFound,
+  HTTPGatewayTimeout,
+  HTTPGone,
+  HTTPInsufficientStorage,
+  HTTPInternalServerError,
+  HTTPLengthRequired,
+  HTTPMethodNotAllowed,
+  HTTPMisdirectedRequest,
+  HTTPMove,
+  HTTPMovedPermanently,
+  HTTPMultipleChoices,
+  HTTPNetworkAuthenticationRequired,
+  HTTPNoContent,
+  HTTPNonAuthoritativeInformation,
+  HTTPNotAcceptable,
+  HTTPNotExtended,
+  HTTPNotFound,
+  HTTPNotImplemented,
+  HTTPNotModified,
+  HTTPOk,
+  HTTPPartialContent,
+  HTTPPaymentRequired,
+  HTTPPermanentRedirect,
+  HTTPPreconditionFailed,
+  HTTPPreconditionRequired,
+  HTTPProxyAuthenticationRequired,
+  HTTPRedirection,
+  HTTPRequestEntityTooLarge,
+  HTTPRequestHeaderFieldsTooLarge,
+  HTTPRequestRangeNotSatisfiable,
+  HTTPRequestTimeout,
+  HTTPRequestURITooLong,
+  HTTPResetContent,
+  HTTPSeeOther,
+  HTTPServerError,
+  HTTPServiceUnavailable,
+  HTTPSuccessful,
+  HTTPTemporaryRedirect,
+  HTTPTooManyRequests,
+  HTTPUnauthorized,
+  HTTPUnavailableForLegalReasons,
+  HTTPUnprocessableEntity,
+  HTTPUnsupportedMediaType,
+  HTTPUpgradeRequired,
+  HTTPUseProxy,
+  HTTPVariantAlsoNegotiates,
+  HTTPVersionNotSupported,
+} from "./web-exceptions.js";

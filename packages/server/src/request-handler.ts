@@ -1,0 +1,996 @@
+import type { Socket } from "node:net";
+import type { Transform } from "node:stream";
+import type { CIMultiDictProxy, HttpErrorHeaders, RawRequestMessage } from "@ll/http-protocol";
+import {
+  ConnectionResetError,
+  createDecompressor,
+  HttpProcessingError,
+  HttpRequestParser,
+  HttpVersion11,
+  httpDate,
+  STATUS_REASONS,
+  serializeResponseHead,
+} from "@ll/http-protocol";
+import { BaseRequest, kAbort, kReleaseUploads } from "./base-request.js";
+import { errorResponse } from "./error-response.js";
+import type {
+  DetachedSocket,
+  DetachSocketOptions,
+  RequestConnection,
+} from "./request-connection.js";
+import type { ServerInternals } from "./server.js";
+import { StreamReader } from "./stream-reader.js";
+import { kFinishSync, kFlushHead, kOutputStarted, StreamResponse } from "./stream-response.js";
+
+// aiohttp 3.14 stops reading a connection that has this many requests waiting for an answer.
+const QUEUE_LIMIT = 32;
+// The body buffered per request before reading from the socket pauses (aiohttp's read_bufsize).
+const BODY_HIGH_WATER_MARK = 64 * 1024;
+// Most bytes of an unread body discarded to keep the connection; past it the connection closes.
+const DRAIN_LIMIT = 256 * 1024;
+// How long a closing connection waits for the client to close its side before it is destroyed
+// (aiohttp's lingering_time): closing at once could reset the connection and lose the answer.
+const LINGER_TIME = 10_000;
+
+// Connection states.
+const OPEN = 0;
+const CLOSING = 1; // the last response is out, waiting for the client to close
+const CLOSED = 2;
+const DETACHED = 3;
+
+// Reasons to stop reading the socket, a bit each.
+const PAUSE_QUEUE = 1;
+const PAUSE_UPGRADE = 2;
+const PAUSE_DECOMPRESS = 4;
+const PAUSE_STOPPED = 8;
+
+const EXPECT = "expect";
+// Most UTF-16 units of pipelined answers joined before they are written.
+const BATCH_LIMIT = 64 * 1024;
+
+/** One parsed request, waiting for or in the handler. */
+class PendingRequest {
+  request: BaseRequest | undefined = undefined;
+  response: StreamResponse | undefined = undefined;
+  /** Body bytes received (before decompression). */
+  received = 0;
+  bodyDone: boolean;
+  bodyPaused = false;
+  expectContinue = false;
+  continueSent = false;
+  discarding = false;
+  discardFrom = 0;
+  decompressor: Transform | undefined = undefined;
+
+  constructor(
+    readonly message: RawRequestMessage | undefined,
+    readonly payload: StreamReader,
+    readonly error: HttpProcessingError | undefined,
+  ) {
+    this.bodyDone = payload === EMPTY_PAYLOAD;
+  }
+}
+
+let emptyPayload: StreamReader | undefined;
+/** The body of every request without one: at EOF, shared (aiohttp's `EMPTY_PAYLOAD`). */
+function getEmptyPayload(): StreamReader {
+  if (emptyPayload === undefined) {
+    emptyPayload = new StreamReader({});
+    emptyPayload.feedEof();
+  }
+  return emptyPayload;
+}
+const EMPTY_PAYLOAD: StreamReader = getEmptyPayload();
+
+const PLAIN_PREPARE = StreamResponse.prototype.prepare;
+const PLAIN_WRITE_EOF = StreamResponse.prototype.writeEof;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+}
+
+function hasExpectContinue(rawHeaders: readonly string[]): boolean {
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index]!;
+    if (name.length === 6 && name.toLowerCase() === EXPECT) {
+      return rawHeaders[index + 1]!.trim().toLowerCase() === "100-continue";
+    }
+  }
+  return false;
+}
+
+function errorHeaderPairs(headers: HttpErrorHeaders | undefined): [string, string][] {
+  if (headers === undefined) return [];
+  const pairs: [string, string][] = [];
+  const iterable = typeof (headers as Iterable<unknown>)[Symbol.iterator] === "function";
+  const entries = iterable
+    ? (headers as Iterable<readonly [string, string]>)
+    : Object.entries(headers as Record<string, string>);
+  for (const [name, value] of entries) pairs.push([name, value]);
+  return pairs;
+}
+
+/**
+ * Serves HTTP/1.1 on one connection: aiohttp's `RequestHandler` (`web_protocol.py`). Made by
+ * `Server#connectionListener`; it parses requests as they arrive, calls the handler for each in
+ * turn and writes the responses in order, keeps the connection alive between them, and closes
+ * it on protocol errors, timeouts and `Connection: close`.
+ */
+export class RequestHandler implements RequestConnection {
+  readonly #server: ServerInternals;
+  readonly #socket: Socket;
+  readonly #parser: HttpRequestParser;
+  readonly #queue: PendingRequest[] = [];
+  #parsing: PendingRequest | undefined = undefined;
+  #current: PendingRequest | undefined = undefined;
+  #state = OPEN;
+  #running = false;
+  #readEnded = false;
+  #stopped = false; // no more parsing: a protocol error or the last request was seen
+  #pause = 0;
+  #corked = false;
+  #batch = "";
+  #uncorkScheduled = false;
+  #timer: NodeJS.Timeout | undefined = undefined;
+  #headStart = 0;
+  #idleSince = 0;
+  #closingSince = 0;
+  #requestsHandled = 0;
+  #closeReason: Error | undefined = undefined;
+
+  /** @internal */
+  constructor(server: ServerInternals, socket: Socket) {
+    this.#server = server;
+    this.#socket = socket;
+    const options = server.options;
+    this.#parser = new HttpRequestParser(this, {
+      maxLineSize: options.maxLineSize,
+      maxFieldSize: options.maxFieldSize,
+      maxHeaders: options.maxHeaders,
+    });
+  }
+
+  /** @internal */
+  start(): void {
+    const socket = this.#socket;
+    const options = this.#server.options;
+    // Keep our side writable after the client's FIN: pipelined requests sent before it are
+    // still answered (node:http does the same).
+    socket.allowHalfOpen = true;
+    socket.setNoDelay(true);
+    if (options.tcpKeepalive) socket.setKeepAlive(true);
+    socket.on("data", this.#onData);
+    socket.on("end", this.#onEnd);
+    socket.on("error", this.#onError);
+    socket.on("close", this.#onClose);
+    if (socket.destroyed) {
+      this.#onClose();
+      return;
+    }
+    this.#headStart = Date.now();
+    this.#armTimer(this.#timerStep());
+  }
+
+  /** The connection's socket. */
+  get socket(): Socket {
+    return this.#socket;
+  }
+
+  /** @internal */
+  get clientMaxSize(): number {
+    return this.#server.options.clientMaxSize;
+  }
+
+  /** @internal */
+  get serverHeader(): string | null {
+    return this.#server.options.serverHeader;
+  }
+
+  /** Requests answered (or being answered) on this connection. */
+  get requestCount(): number {
+    return this.#requestsHandled;
+  }
+
+  /** Whether the connection waits for a request with nothing in flight. */
+  get idle(): boolean {
+    return (
+      this.#state === OPEN &&
+      !this.#running &&
+      this.#queue.length === 0 &&
+      this.#parsing === undefined
+    );
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  readonly #onData = (chunk: Buffer): void => {
+    // Closing, or past the last request to read: discard.
+    if (this.#state !== OPEN || (this.#stopped && this.#parsing === undefined)) return;
+    if (this.#parsing === undefined && this.#headStart === 0) this.#headStart = Date.now();
+    this.#idleSince = 0;
+    try {
+      this.#parser.feedData(chunk);
+    } catch (error) {
+      this.#onParseError(error);
+    }
+    if (this.#parser.upgraded) this.#pauseFor(PAUSE_UPGRADE);
+    const queue = this.#queue;
+    if (queue.length > 1) this.#cork();
+    if (!this.#running && queue.length > 0) this.#run();
+  };
+
+  /** @internal HttpParserHandlers */
+  onMessage(message: RawRequestMessage): void {
+    this.#headStart = 0;
+    if (this.#stopped) return; // after a request that closes the connection
+    let entry: PendingRequest;
+    if (message.chunked || (message.contentLength !== undefined && message.contentLength > 0)) {
+      const options = this.#server.options;
+      let pending: PendingRequest | undefined;
+      const payload = new StreamReader({
+        highWaterMark: BODY_HIGH_WATER_MARK,
+        onPause: () => this.#bodyPause(pending!, true),
+        onResume: () => this.#bodyPause(pending!, false),
+        onFirstRead: () => this.#sendContinue(pending!),
+      });
+      entry = pending = new PendingRequest(message, payload, undefined);
+      entry.expectContinue = message.version.minor !== 0 && hasExpectContinue(message.rawHeaders);
+      if (options.autoDecompress && message.compression !== undefined) {
+        this.#startDecompressor(entry, message.compression);
+      }
+      this.#parsing = entry;
+    } else {
+      entry = new PendingRequest(message, EMPTY_PAYLOAD, undefined);
+    }
+    // RFC 9112 §9.6: nothing after a request that closes the connection is read.
+    if (message.shouldClose) this.#stopped = true;
+    this.#queue.push(entry);
+    if (this.#queue.length >= QUEUE_LIMIT) this.#pauseFor(PAUSE_QUEUE);
+  }
+
+  /** @internal HttpParserHandlers */
+  onBody(chunk: Buffer): void {
+    const entry = this.#parsing;
+    if (entry === undefined) return; // the body of an ignored request
+    entry.received += chunk.length;
+    if (entry.discarding) {
+      if (entry.received - entry.discardFrom > DRAIN_LIMIT) this.#closeNow();
+      return;
+    }
+    const decompressor = entry.decompressor;
+    if (decompressor !== undefined) {
+      if (!decompressor.write(chunk)) {
+        this.#pauseFor(PAUSE_DECOMPRESS);
+        decompressor.once("drain", () => this.#resumeFor(PAUSE_DECOMPRESS));
+      }
+      return;
+    }
+    entry.payload.feedData(chunk);
+  }
+
+  /** @internal HttpParserHandlers */
+  onMessageComplete(_trailers: CIMultiDictProxy<string> | undefined): void {
+    const entry = this.#parsing;
+    if (entry === undefined) return;
+    this.#parsing = undefined;
+    entry.bodyDone = true;
+    if (entry.discarding) {
+      // The drained body is over: the connection is idle (or has what follows to answer).
+      this.#idleSince = Date.now();
+      return;
+    }
+    if (entry.decompressor !== undefined) entry.decompressor.end();
+    else entry.payload.feedEof();
+  }
+
+  #startDecompressor(entry: PendingRequest, encoding: "gzip" | "deflate" | "br"): void {
+    const maxOutputSize = this.#server.options.clientMaxSize || Number.MAX_SAFE_INTEGER;
+    const decompressor = createDecompressor(encoding, { maxOutputSize });
+    decompressor.on("data", (chunk: Buffer) => entry.payload.feedData(chunk));
+    decompressor.on("end", () => entry.payload.feedEof());
+    decompressor.on("error", (error: Error) => entry.payload.setException(error));
+    entry.decompressor = decompressor;
+  }
+
+  #bodyPause(entry: PendingRequest, paused: boolean): void {
+    if (entry.bodyPaused === paused) return;
+    entry.bodyPaused = paused;
+    // Only the body being received can fill up; an earlier one that drains changes nothing.
+    if (paused) this.#socket.pause();
+    else this.#updateFlow();
+  }
+
+  #pauseFor(reason: number): void {
+    this.#pause |= reason;
+    this.#socket.pause();
+  }
+
+  #resumeFor(reason: number): void {
+    this.#pause &= ~reason;
+    this.#updateFlow();
+  }
+
+  #updateFlow(): void {
+    if (this.#state !== OPEN) return;
+    if (this.#pause !== 0) return;
+    if (this.#parsing?.bodyPaused === true) return;
+    this.#socket.resume();
+  }
+
+  #onParseError(error: unknown): void {
+    this.#stopped = true;
+    this.#pauseFor(PAUSE_STOPPED);
+    if (!(error instanceof HttpProcessingError)) {
+      // A bug, not bad input: never let it escape into the socket's 'data' event.
+      this.#server.options.logger.error("Error while parsing a request", error);
+      this.#closeNow();
+      return;
+    }
+    const entry = this.#parsing;
+    if (entry !== undefined) {
+      // The body is broken: its reader fails, the handler sees the error (and answers its
+      // code), and the connection closes after that response.
+      this.#parsing = undefined;
+      entry.bodyDone = true;
+      if (entry.decompressor !== undefined) entry.decompressor.destroy(error);
+      else entry.payload.setException(error);
+      if (entry.discarding) this.#closeNow();
+      return;
+    }
+    this.#queue.push(new PendingRequest(undefined, EMPTY_PAYLOAD, error));
+  }
+
+  readonly #onEnd = (): void => {
+    this.#readEnded = true;
+    if (this.#state !== OPEN) {
+      if (this.#state === CLOSING) this.#socket.destroy();
+      return;
+    }
+    if (!this.#stopped) {
+      try {
+        this.#parser.feedEof();
+      } catch (error) {
+        // A head cut short by the client's FIN is not answered: nobody is reading.
+        if (this.#parsing !== undefined) this.#onParseError(error);
+      }
+      this.#stopped = true;
+    }
+    // Like aiohttp and node:http, a client that closes its side has gone away: the request in
+    // progress sees its signal abort. What it (and requests read before the FIN) answer is still
+    // written, unless handlerCancellation is on.
+    this.#current?.request?.[kAbort](this.#lostReason());
+    if (this.#running && this.#server.options.handlerCancellation) {
+      // The handler is abandoned: its answer will not be written, so the connection goes now.
+      this.#closeNow();
+      return;
+    }
+    if (!this.#running && this.#queue.length === 0) this.#closeGracefully();
+  };
+
+  #lostReason(): Error {
+    this.#closeReason ??= new ConnectionResetError(
+      "Connection lost: the client closed the connection",
+    );
+    return this.#closeReason;
+  }
+
+  readonly #onError = (error: Error): void => {
+    // ECONNRESET and friends: 'close' follows and does the cleanup.
+    this.#closeReason = error;
+  };
+
+  readonly #onClose = (): void => {
+    if (this.#state === CLOSED || this.#state === DETACHED) return;
+    this.#state = CLOSED;
+    this.#clearTimer();
+    const entries =
+      this.#current !== undefined && !this.#queue.includes(this.#current)
+        ? [this.#current, ...this.#queue]
+        : this.#queue;
+    for (const entry of entries) {
+      // The reason (an Error with its stack) is made only when a request is there to see it.
+      entry.request?.[kAbort](this.#lostReason());
+      if (!entry.bodyDone) {
+        entry.bodyDone = true;
+        entry.decompressor?.destroy();
+        entry.payload.setException(this.#lostReason());
+      }
+    }
+    this.#parsing = undefined;
+    this.#server.connectionLost(this);
+  };
+
+  // ---- handling --------------------------------------------------------------------------
+
+  // The loop below is synchronous as long as the handler and the response are: a pipeline of
+  // requests whose handlers resolve at once is answered within one turn of the event loop,
+  // without a promise per step. It continues in a `.then()` only where something is pending.
+
+  #run(): void {
+    this.#running = true;
+    const queue = this.#queue;
+    while (this.#state === OPEN && queue.length > 0) {
+      const entry = queue[0]!;
+      const result = this.#handle(entry);
+      if (typeof result !== "boolean") {
+        result.then(
+          (keepAlive) => this.#continue(entry, keepAlive),
+          (error: unknown) => {
+            // Not reached: #handle catches what it awaits. Never leave the connection hanging.
+            this.#server.options.logger.error(
+              "Unexpected error in the request handler loop",
+              error,
+            );
+            this.#closeNow();
+            this.#continue(entry, false);
+          },
+        );
+        return;
+      }
+      if (!this.#afterResponse(entry, result)) break;
+    }
+    this.#loopDone();
+  }
+
+  #continue(entry: PendingRequest, keepAlive: boolean): void {
+    if (this.#afterResponse(entry, keepAlive)) this.#run();
+    else this.#loopDone();
+  }
+
+  /** What follows a response; returns whether to handle the next request. */
+  #afterResponse(entry: PendingRequest, keepAlive: boolean): boolean {
+    const queue = this.#queue;
+    queue.shift();
+    if ((this.#pause & PAUSE_QUEUE) !== 0 && queue.length < QUEUE_LIMIT)
+      this.#resumeFor(PAUSE_QUEUE);
+    if (this.#state !== OPEN) return false;
+    if (!keepAlive) {
+      // Nothing unread (the usual `Connection: close`): close once the answer is flushed, as
+      // node:http does. Otherwise linger, reading, so unread bytes do not reset the answer.
+      this.#closeGracefully(entry.bodyDone && queue.length === 0 && entry.error === undefined);
+      return false;
+    }
+    if (!entry.bodyDone && !this.#startDiscarding(entry)) return false;
+    if (this.#parser.upgraded) this.#resumeAfterUpgrade();
+    if (queue.length > 0 && this.#corked) this.#scheduleUncork();
+    return true;
+  }
+
+  #loopDone(): void {
+    this.#running = false;
+    if (this.#state !== OPEN) return;
+    this.#uncork();
+    if (this.#queue.length > 0) return; // only when the state changed: nothing to do
+    if (this.#parsing === undefined && !this.#stopped) {
+      this.#idleSince = Date.now();
+      if (this.#server.options.keepaliveTimeout === 0 || this.#server.shuttingDown)
+        this.#closeGracefully();
+    } else if (this.#stopped && this.#parsing === undefined) {
+      this.#closeGracefully();
+    }
+  }
+
+  /**
+   * Handles one request: calls the handler and sends its response. Returns (or resolves
+   * with) whether the connection may stay open after it; never throws or rejects.
+   */
+  #handle(entry: PendingRequest): boolean | Promise<boolean> {
+    if (entry.error !== undefined) {
+      this.#answerProtocolError(entry.error);
+      return false;
+    }
+    const server = this.#server;
+    const request = new BaseRequest(entry.message!, entry.payload, this);
+    entry.request = request;
+    if (this.#readEnded) request[kAbort](this.#lostReason());
+    this.#current = entry;
+    this.#requestsHandled++;
+    server.requestStarted();
+    const start = server.options.accessLogger === undefined ? 0 : performance.now();
+    let result: unknown;
+    try {
+      result = server.handler(request);
+    } catch (error) {
+      return this.#respond(entry, request, this.#handlerError(entry, request, error), start);
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (response) => this.#respond(entry, request, response, start),
+        (error: unknown) =>
+          this.#respond(entry, request, this.#handlerError(entry, request, error), start),
+      );
+    }
+    return this.#respond(entry, request, result, start);
+  }
+
+  /** Sends what the handler gave (prepare + writeEof). */
+  #respond(
+    entry: PendingRequest,
+    request: BaseRequest,
+    result: unknown,
+    start: number,
+  ): boolean | Promise<boolean> {
+    const options = this.#server.options;
+    if (this.#state !== OPEN || (this.#readEnded && options.handlerCancellation)) {
+      // Detached, or the client is gone: nothing more is written (with handlerCancellation
+      // the result is not even looked at), so no writeEof() removes spooled uploads: do it here.
+      request[kReleaseUploads]();
+      this.#current = undefined;
+      if (this.#state === OPEN) this.#closeNow();
+      return false;
+    }
+    let response: StreamResponse;
+    if (result instanceof StreamResponse) {
+      response = result;
+    } else {
+      if (result !== undefined) {
+        options.logger.error(
+          `Error handling request from ${request.remote}: the handler must return a StreamResponse, got ${typeof result === "object" ? (result?.constructor?.name ?? "null") : typeof result}`,
+        );
+      } else if (entry.response === undefined) {
+        options.logger.error(
+          `Error handling request from ${request.remote}: the handler returned no response`,
+        );
+      }
+      if (entry.response?.[kOutputStarted] === true) {
+        this.#closeNow();
+        this.#current = undefined;
+        return false;
+      }
+      response = errorResponse(request, 500, undefined, options.debug);
+    }
+    if (response.prepare === PLAIN_PREPARE && response.writeEof === PLAIN_WRITE_EOF) {
+      let done: true | Promise<void>;
+      try {
+        done = response[kFinishSync](request);
+      } catch (error) {
+        return this.#finishFailed(entry, request, response, error);
+      }
+      if (done === true) return this.#responded(request, response, start);
+      this.#uncork();
+      return done.then(
+        () => this.#responded(request, response, start),
+        (error: unknown) => this.#finishFailed(entry, request, response, error),
+      );
+    }
+    // A subclass with its own prepare() (a file, a WebSocket): the async way.
+    let finished: Promise<void>;
+    try {
+      finished = response.prepare(request).then(() => {
+        const done = response.writeEof();
+        if (this.#socket.writableNeedDrain) this.#uncork();
+        return done;
+      });
+    } catch (error) {
+      return this.#finishFailed(entry, request, response, error);
+    }
+    return finished.then(
+      () => this.#responded(request, response, start),
+      (error: unknown) => this.#finishFailed(entry, request, response, error),
+    );
+  }
+
+  /** The response is out: log it; returns whether the connection stays open. */
+  #responded(request: BaseRequest, response: StreamResponse, start: number): boolean {
+    this.#current = undefined;
+    if (this.#state !== OPEN) return false;
+    const options = this.#server.options;
+    if (options.accessLogger !== undefined) {
+      try {
+        options.accessLogger.log(request, response, performance.now() - start);
+      } catch (error) {
+        options.logger.error("Error in the access logger", error);
+      }
+    }
+    return response.keepAlive === true;
+  }
+
+  /** Sending the response failed: answer 500 if nothing of it went out, else cut the connection. */
+  async #finishFailed(
+    entry: PendingRequest,
+    request: BaseRequest,
+    response: StreamResponse,
+    error: unknown,
+  ): Promise<boolean> {
+    this.#current = undefined;
+    request[kReleaseUploads]();
+    if (this.#state !== OPEN) return false;
+    if (error instanceof ConnectionResetError) {
+      this.#closeNow();
+      return false;
+    }
+    const options = this.#server.options;
+    options.logger.error(`Error sending the response to ${request.remote}`, error);
+    if (response[kOutputStarted] || (entry.response !== undefined && entry.response !== response)) {
+      this.#closeNow();
+      return false;
+    }
+    // Nothing of it was sent (an invalid header, say): answer 500 instead, and close.
+    const fallback = errorResponse(request, 500, error, options.debug);
+    fallback.forceClose();
+    entry.response = undefined;
+    this.#current = entry;
+    try {
+      await fallback.prepare(request);
+      await fallback.writeEof();
+    } catch {
+      this.#closeNow();
+    }
+    this.#current = undefined;
+    return false;
+  }
+
+  /** The response for an error thrown by the handler, or undefined when none can be sent. */
+  #handlerError(
+    entry: PendingRequest,
+    request: BaseRequest,
+    error: unknown,
+  ): StreamResponse | undefined {
+    if (this.#state !== OPEN) return undefined;
+    const options = this.#server.options;
+    const started = entry.response?.[kOutputStarted] === true;
+    if (error instanceof ConnectionResetError && this.#socket.destroyed) return undefined;
+    if (!started) {
+      const response = errorResponse(request, 500, error, options.debug);
+      if (response.status === 500) {
+        options.logger.error(`Error handling request from ${request.remote}`, error);
+      }
+      return response;
+    }
+    // The head (and maybe some body) is out: the only way to say "failed" is to cut the
+    // connection (a chunked body then lacks its last chunk).
+    options.logger.error(
+      `Error handling request from ${request.remote} after the response started`,
+      error,
+    );
+    this.#closeNow();
+    return undefined;
+  }
+
+  /** Keeps the connection after a response whose request body was not read: drain or close. */
+  #startDiscarding(entry: PendingRequest): boolean {
+    const length = entry.message!.contentLength;
+    if (
+      entry !== this.#parsing ||
+      (length !== undefined && length - entry.received > DRAIN_LIMIT)
+    ) {
+      this.#closeGracefully();
+      return false;
+    }
+    entry.discarding = true;
+    entry.discardFrom = entry.received;
+    entry.decompressor?.destroy();
+    entry.payload.setException(
+      new Error("The request body was not read before the response was sent"),
+    );
+    if (entry.bodyPaused) {
+      entry.bodyPaused = false;
+      this.#updateFlow();
+    }
+    // A client that stops sending the rest is timed out like a slow head.
+    this.#headStart = Date.now();
+    return true;
+  }
+
+  #resumeAfterUpgrade(): void {
+    // The handler answered an upgrade request without taking the connection: what followed
+    // the head is HTTP again (aiohttp's set_upgraded(False) in finish_response).
+    try {
+      this.#parser.resume();
+    } catch (error) {
+      this.#onParseError(error);
+    }
+    this.#resumeFor(PAUSE_UPGRADE);
+  }
+
+  #sendContinue(entry: PendingRequest): void {
+    // RFC 9110 §10.1.1: the client waits for 100 before sending the body; send it when the
+    // handler starts reading, unless a final response already went out.
+    if (!entry.expectContinue || entry.continueSent || entry.response !== undefined) return;
+    if (this.#state !== OPEN) return;
+    entry.continueSent = true;
+    this.#write("HTTP/1.1 100 Continue\r\n\r\n", "latin1");
+    this.#uncork();
+  }
+
+  /** Answers a protocol error with its status, a short text body and `Connection: close`. */
+  #answerProtocolError(error: HttpProcessingError): void {
+    const status = error.code >= 400 && error.code <= 599 ? error.code : 400;
+    const headers = errorHeaderPairs(error.headers).filter(([name]) => {
+      const lower = name.toLowerCase();
+      return lower !== "content-length" && lower !== "connection" && lower !== "transfer-encoding";
+    });
+    const debugLog = this.#server.options.logger.debug;
+    if (debugLog !== undefined) {
+      debugLog.call(
+        this.#server.options.logger,
+        `Bad request from ${this.#socket.remoteAddress}: ${error.message}`,
+      );
+    }
+    this.#sendAndClose(
+      status,
+      `${status} ${STATUS_REASONS[status] ?? "Error"}: ${error.message}`,
+      headers,
+    );
+  }
+
+  #sendAndClose(status: number, text: string, extraHeaders: [string, string][] = []): void {
+    const body = Buffer.from(`${text.replace(/[\r\n]+/g, " ")}\n`, "utf8");
+    const headers: [string, string][] = [
+      ["Content-Type", "text/plain; charset=utf-8"],
+      ["Content-Length", String(body.length)],
+      ["Date", httpDate()],
+    ];
+    const serverHeader = this.#server.options.serverHeader;
+    if (serverHeader !== null) headers.push(["Server", serverHeader]);
+    headers.push(["Connection", "close"]);
+    let head: Buffer;
+    try {
+      head = serializeResponseHead(HttpVersion11, status, STATUS_REASONS[status] ?? "", [
+        ...headers,
+        ...extraHeaders,
+      ]);
+    } catch {
+      head = serializeResponseHead(HttpVersion11, status, STATUS_REASONS[status] ?? "", headers);
+    }
+    const socket = this.#socket;
+    if (!socket.destroyed && !socket.writableEnded) {
+      this.#flushBatch();
+      socket.cork();
+      socket.write(head);
+      socket.write(body);
+      socket.uncork();
+    }
+    this.#closeGracefully();
+  }
+
+  // ---- RequestConnection -----------------------------------------------------------------
+
+  /** @internal */
+  streamStarting(): void {
+    this.#uncork();
+  }
+
+  /** @internal */
+  responseStarting(_request: BaseRequest, response: StreamResponse): boolean {
+    // Any request of this connection may answer for the current one (a clone of it does).
+    const entry = this.#current;
+    if (entry === undefined) return false;
+    entry.response = response;
+    if (this.#server.shuttingDown) return false;
+    // After the last request that will be read (a protocol error, the client's FIN), the
+    // last answer closes the connection.
+    if (
+      (this.#stopped || this.#readEnded) &&
+      this.#parsing === undefined &&
+      this.#queue.length <= 1
+    )
+      return false;
+    if (!entry.bodyDone) {
+      // The client waits for 100 Continue before sending a body nobody asked for: it will not
+      // come, so the connection cannot carry another request (RFC 9110 §10.1.1).
+      if (entry.expectContinue && !entry.continueSent) return false;
+      const length = entry.message!.contentLength;
+      if (length !== undefined && length - entry.received > DRAIN_LIMIT) return false;
+    }
+    return true;
+  }
+
+  /** @internal */
+  detachSocket(_request: BaseRequest, options: DetachSocketOptions | undefined): DetachedSocket {
+    if (this.#state === DETACHED) throw new Error("The socket was already taken over");
+    if (this.#state !== OPEN) throw new Error("The connection is closed");
+    const entry = this.#current;
+    if (entry === undefined) {
+      throw new Error("detachSocket() can only be called while the request is being handled");
+    }
+    const response = entry.response;
+    if (response === undefined || !response.prepared) {
+      throw new Error("detachSocket() needs the response head to be written first: call prepare()");
+    }
+    const onShutdown = options?.onShutdown;
+    if (onShutdown !== undefined && typeof onShutdown !== "function") {
+      throw new TypeError("onShutdown must be a function");
+    }
+    response[kFlushHead]().catch(() => {});
+    this.#uncork();
+    const socket = this.#socket;
+    socket.off("data", this.#onData);
+    socket.off("end", this.#onEnd);
+    socket.off("error", this.#onError);
+    socket.off("close", this.#onClose);
+    // No listener reads it now: keep the bytes in the socket until the new owner does.
+    socket.pause();
+    this.#clearTimer();
+    this.#state = DETACHED;
+    const head = this.#parser.takeTail();
+    for (const pending of this.#queue) {
+      if (pending !== entry)
+        pending.payload.setException(new Error("The connection was taken over"));
+    }
+    this.#server.socketDetached(this, socket, onShutdown);
+    return { socket, head };
+  }
+
+  // ---- closing ---------------------------------------------------------------------------
+
+  /** Stops keep-alive; closes the connection at once if it is idle (server shutdown). @internal */
+  shutdown(): void {
+    if (this.#state !== OPEN) {
+      if (this.#state === CLOSING) this.#socket.destroy();
+      return;
+    }
+    if (this.idle) this.#closeNow();
+    else this.#stopped = true;
+  }
+
+  /** Ends our side after what is queued, then waits a while for the client to close. */
+  #closeGracefully(clean = false): void {
+    if (this.#state !== OPEN) return;
+    this.#state = CLOSING;
+    this.#uncork();
+    const socket = this.#socket;
+    // Keep reading (and discarding) so the kernel does not answer unread bytes with a reset
+    // that could destroy the response before the client read it.
+    socket.resume();
+    socket.end();
+    if (this.#readEnded || clean) {
+      socket.destroySoon();
+      return;
+    }
+    this.#closingSince = Date.now();
+    this.#armTimer(LINGER_TIME);
+  }
+
+  #closeNow(): void {
+    if (this.#state === CLOSED || this.#state === DETACHED) return;
+    this.#socket.destroy();
+  }
+
+  // ---- cork ------------------------------------------------------------------------------
+
+  /** @internal */
+  sendWhole(head: string, body: Buffer | string | undefined, ascii: boolean): boolean {
+    let text: string;
+    if (body === undefined || body.length === 0) {
+      if (!ascii) return this.#write(head, "latin1");
+      text = head;
+    } else if (typeof body === "string" && ascii) {
+      text = head + body;
+    } else {
+      const socket = this.#socket;
+      this.#flushBatch();
+      socket.cork();
+      socket.write(head, "latin1");
+      socket.write(body, "utf8");
+      const ready = !socket.writableNeedDrain;
+      socket.uncork();
+      return ready;
+    }
+    if (this.#corked) {
+      // Answers to a pipeline are joined into one string and written once: cheaper than a
+      // writev of many small chunks.
+      this.#batch += text;
+      if (this.#batch.length < BATCH_LIMIT) return true;
+      const batch = this.#batch;
+      this.#batch = "";
+      return this.#socket.write(batch, "utf8");
+    }
+    return this.#socket.write(text, "utf8");
+  }
+
+  /** Writes after what is batched. */
+  #write(data: string | Buffer, encoding: BufferEncoding): boolean {
+    this.#flushBatch();
+    return this.#socket.write(data, encoding);
+  }
+
+  #flushBatch(): void {
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = "";
+    this.#socket.write(batch, "utf8");
+  }
+
+  #cork(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.#socket.cork();
+  }
+
+  #uncork(): void {
+    if (!this.#corked) return;
+    this.#flushBatch();
+    this.#corked = false;
+    this.#socket.uncork();
+  }
+
+  #scheduleUncork(): void {
+    // Pipelined answers are held corked while the next ones are computed; a handler that
+    // waits on I/O must not hold back the earlier answers past this loop turn.
+    if (this.#uncorkScheduled) return;
+    this.#uncorkScheduled = true;
+    setImmediate(this.#scheduledUncork);
+  }
+
+  readonly #scheduledUncork = (): void => {
+    this.#uncorkScheduled = false;
+    this.#uncork();
+  };
+
+  // ---- timers ----------------------------------------------------------------------------
+
+  /**
+   * One timer per connection checks the deadlines (head, keep-alive, linger). It is armed at
+   * most `step` ahead, so a new deadline, always at least `step` away, never needs re-arming:
+   * nothing timer-related is allocated per request.
+   */
+  #timerStep(): number {
+    const { headersTimeout, keepaliveTimeout } = this.#server.options;
+    if (headersTimeout === 0) return keepaliveTimeout === 0 ? LINGER_TIME : keepaliveTimeout;
+    return keepaliveTimeout === 0 ? headersTimeout : Math.min(headersTimeout, keepaliveTimeout);
+  }
+
+  #armTimer(delay: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(this.#onTimer, Math.max(1, delay));
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    const state = this.#state;
+    if (state === CLOSED || state === DETACHED) return;
+    const now = Date.now();
+    if (state === CLOSING) {
+      const deadline = this.#closingSince + LINGER_TIME;
+      if (now >= deadline) this.#socket.destroy();
+      else this.#armTimer(deadline - now);
+      return;
+    }
+    const { headersTimeout, keepaliveTimeout } = this.#server.options;
+    let next = now + this.#timerStep();
+    if (headersTimeout > 0 && this.#headStart !== 0) {
+      const deadline = this.#headStart + headersTimeout;
+      if (now >= deadline) {
+        this.#onHeadersTimeout();
+        return;
+      }
+      next = Math.min(next, deadline);
+    }
+    if (this.#idleSince !== 0 && this.idle) {
+      const deadline = this.#idleSince + keepaliveTimeout;
+      if (now >= deadline) {
+        // aiohttp closes an idle keep-alive connection without a word.
+        this.#closeNow();
+        return;
+      }
+      next = Math.min(next, deadline);
+    }
+    this.#armTimer(next - now);
+  };
+
+  #onHeadersTimeout(): void {
+    const entry = this.#parsing;
+    if (entry?.discarding) {
+      this.#closeNow(); // the body after an answered request stopped coming
+      return;
+    }
+    if (this.#running || this.#queue.length > 0) {
+      // A head trickling in behind a request still being handled: stop after that one.
+      this.#stopped = true;
+      this.#pauseFor(PAUSE_STOPPED);
+      return;
+    }
+    this.#stopped = true;
+    this.#pauseFor(PAUSE_STOPPED);
+    this.#sendAndClose(408, "408 Request Timeout: the request head took too long");
+  }
+}

@@ -1,0 +1,173 @@
+import type { Socket } from "node:net";
+import type { BaseRequest } from "./base-request.js";
+import { RequestHandler } from "./request-handler.js";
+import type { ResolvedServerOptions, ServerOptions } from "./server-options.js";
+import { resolveServerOptions } from "./server-options.js";
+import type { StreamResponse } from "./stream-response.js";
+
+/** A request handler: returns (or resolves to) the response, or throws an `HTTPException`. */
+export type Handler = (request: BaseRequest) => StreamResponse | Promise<StreamResponse>;
+
+/**
+ * The connection-owning side of `Server`, for its `RequestHandler`s.
+ * @internal
+ */
+export const kServerInternals: unique symbol = Symbol("serverInternals");
+
+/** @internal */
+export interface ServerInternals {
+  readonly handler: Handler;
+  readonly options: ResolvedServerOptions;
+  readonly shuttingDown: boolean;
+  requestStarted(): void;
+  connectionLost(connection: RequestHandler): void;
+  socketDetached(
+    connection: RequestHandler,
+    socket: Socket,
+    onShutdown: (() => void) | undefined,
+  ): void;
+}
+
+/**
+ * The low-level HTTP server, aiohttp's `web.Server`: a protocol factory that serves HTTP/1.1
+ * (keep-alive, pipelining, `Expect: 100-continue`) on any socket given to
+ * {@link connectionListener}, calling `handler` for each request. It opens no port: pass
+ * `connectionListener` to `net.createServer()` (or a `tls.Server`'s `'secureConnection'`), or
+ * use `@ll/runner`.
+ *
+ * @example
+ * ```ts
+ * import net from "node:net";
+ * import { Response, Server } from "@ll/server";
+ *
+ * const server = new Server(async () => new Response({ text: "Hello, world" }));
+ * net.createServer(server.connectionListener).listen(8080);
+ * ```
+ */
+export class Server {
+  /** The request handler. */
+  readonly handler: Handler;
+  /**
+   * Serves HTTP on `socket` (aiohttp's `Server.__call__` making a `RequestHandler`). Bound to
+   * the server, so it can be passed around as is.
+   */
+  readonly connectionListener: (socket: Socket) => void;
+  readonly #options: ResolvedServerOptions;
+  readonly #connections = new Set<RequestHandler>();
+  readonly #detached = new Map<Socket, (() => void) | undefined>();
+  #requestCount = 0;
+  #shuttingDown = false;
+  #onEmpty: (() => void) | undefined = undefined;
+
+  /**
+   * @param handler called for each request.
+   * @param options see {@link ServerOptions}.
+   * @throws {TypeError} when `handler` is not a function, or an option has the wrong type.
+   * @throws {RangeError} when a duration or size option is negative or not a number.
+   */
+  constructor(handler: Handler, options?: ServerOptions) {
+    if (typeof handler !== "function") throw new TypeError("handler must be a function");
+    this.handler = handler;
+    this.#options = resolveServerOptions(options);
+    const internals = this.#internals();
+    this.connectionListener = (socket: Socket): void => {
+      const connection = new RequestHandler(internals, socket);
+      this.#connections.add(connection);
+      connection.start();
+    };
+  }
+
+  #internals(): ServerInternals {
+    const server = this;
+    return {
+      handler: this.handler,
+      options: this.#options,
+      get shuttingDown() {
+        return server.#shuttingDown;
+      },
+      requestStarted: () => {
+        this.#requestCount++;
+      },
+      connectionLost: (connection) => {
+        this.#connections.delete(connection);
+        this.#checkEmpty();
+      },
+      socketDetached: (connection, socket, onShutdown) => {
+        this.#connections.delete(connection);
+        this.#detached.set(socket, onShutdown);
+        socket.once("close", () => {
+          this.#detached.delete(socket);
+          this.#checkEmpty();
+        });
+        if (this.#shuttingDown) this.#callOnShutdown(onShutdown);
+      },
+    };
+  }
+
+  /** The options in effect, defaults applied. */
+  get options(): ResolvedServerOptions {
+    return this.#options;
+  }
+
+  /** The live connections (taken-over sockets are no longer in it). */
+  get connections(): ReadonlySet<RequestHandler> {
+    return this.#connections;
+  }
+
+  /** How many requests were handed to the handler since the server was made. */
+  get requestCount(): number {
+    return this.#requestCount;
+  }
+
+  /**
+   * Shuts down gracefully (aiohttp's `Server.shutdown`): keep-alive stops (in-flight responses
+   * go out with `Connection: close`), idle connections close at once, taken-over sockets get
+   * their `onShutdown` callback; resolves once every connection is closed, destroying those
+   * still open after `timeout` ms. Listening sockets are not touched (close them first).
+   * @param timeout ms to wait before destroying what is left (default 60000).
+   * @throws {RangeError} when `timeout` is negative or not a number.
+   */
+  async shutdown(timeout = 60_000): Promise<void> {
+    if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
+      throw new RangeError("timeout must be a non-negative number");
+    }
+    this.#shuttingDown = true;
+    for (const connection of [...this.#connections]) connection.shutdown();
+    for (const onShutdown of this.#detached.values()) this.#callOnShutdown(onShutdown);
+    if (this.#isEmpty()) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(
+        () => {
+          for (const connection of [...this.#connections]) connection.socket.destroy();
+          for (const socket of [...this.#detached.keys()]) socket.destroy();
+        },
+        Math.min(timeout, 2 ** 31 - 1),
+      );
+      this.#onEmpty = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  #callOnShutdown(onShutdown: (() => void) | undefined): void {
+    if (onShutdown === undefined) return;
+    try {
+      onShutdown();
+    } catch (error) {
+      this.#options.logger.error("Error in an onShutdown callback", error);
+    }
+  }
+
+  #isEmpty(): boolean {
+    return this.#connections.size === 0 && this.#detached.size === 0;
+  }
+
+  #checkEmpty(): void {
+    if (this.#onEmpty !== undefined && this.#isEmpty()) {
+      const onEmpty = this.#onEmpty;
+      this.#onEmpty = undefined;
+      onEmpty();
+    }
+  }
+}

@@ -1,0 +1,684 @@
+import type { CompressionEncoding, MultiDictInit } from "@ll/http-protocol";
+import {
+  CIMultiDict,
+  ConnectionResetError,
+  HttpVersion10,
+  HttpVersion11,
+  httpDate,
+  STATUS_REASONS,
+  StreamWriter,
+  serializeResponseHead,
+} from "@ll/http-protocol";
+import type { BaseRequest } from "./base-request.js";
+import { kConnection, kReleaseUploads } from "./base-request.js";
+import { formatLastModified, parseDateHeader } from "./conditional-headers.js";
+import {
+  addVaryAcceptEncoding,
+  type ContentCoding,
+  selectContentCoding,
+} from "./content-coding.js";
+import {
+  type Cookie,
+  type CookieOptions,
+  delCookie as deleteCookieIn,
+  serializeCookie,
+  setCookie as setCookieIn,
+} from "./cookies.js";
+import { type ETag, formatETag, parseETag } from "./etag.js";
+import { parseHeaderParams } from "./header-params.js";
+import type { RequestConnection } from "./request-connection.js";
+
+/** Headers as responses take them: a plain object, `[name, value]` pairs or a `CIMultiDict`. */
+export type HeadersInit = MultiDictInit<string>;
+
+/** Options of {@link StreamResponse}. */
+export interface StreamResponseOptions {
+  /** The status code, 100 to 999 (default 200). */
+  status?: number;
+  /** The reason phrase; defaults to the standard one for `status` (empty if none). */
+  reason?: string;
+  /** Initial headers. */
+  headers?: HeadersInit;
+}
+
+/**
+ * Sends the head, if it is still pending, and resolves when it is flushed (before a hand-off).
+ * @internal
+ */
+export const kFlushHead: unique symbol = Symbol("flushHead");
+/**
+ * Whether some of the response (its head at least) was handed to the socket.
+ * @internal
+ */
+export const kOutputStarted: unique symbol = Symbol("outputStarted");
+/**
+ * Sets `Content-Type` without validation, for values built from constants.
+ * @internal
+ */
+export const kSetContentType: unique symbol = Symbol("setContentType");
+/** @internal */
+export const kFinishSync: unique symbol = Symbol("finishSync");
+
+// What a value the server puts in a head without the writer's validation may hold: visible
+// ASCII, SP and HTAB. Narrower than RFC 9110 §5.5 on purpose: such a head can be sent as one
+// string together with a UTF-8 body.
+const UNSAFE_VALUE_RE = /[^\t\x20-\x7e]/;
+const NON_ASCII_RE = /[^\x00-\x7f]/;
+
+// "HTTP/1.x <status> <standard reason>\r\n", built on first use; index = status + 1000 * minor.
+const statusLines: string[] = [];
+
+function statusLine(minor: number, status: number, reason: string): string {
+  if (reason === STATUS_REASONS[status]) {
+    const index = status + 1000 * minor;
+    return (statusLines[index] ??= `HTTP/1.${minor} ${status} ${reason}\r\n`);
+  }
+  return `HTTP/1.${minor} ${status} ${reason}\r\n`;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have content. */
+function isEmptyBodyStatus(status: number): boolean {
+  return status < 200 || status === 204 || status === 304;
+}
+
+/**
+ * @throws {TypeError} unless `value` is safe to put in a head as it is.
+ * @internal
+ */
+export function checkHeaderValue(what: string, value: string): void {
+  if (typeof value !== "string") throw new TypeError(`${what} must be a string`);
+  if (UNSAFE_VALUE_RE.test(value)) {
+    throw new TypeError(
+      `${what} must hold only visible ASCII characters, spaces and tabs: ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/** Turns a Buffer, Uint8Array or string into what the writer takes. @internal */
+export function toChunk(data: unknown, what: string): Buffer | string {
+  if (typeof data === "string" || Buffer.isBuffer(data)) return data;
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`${what} must be a Buffer, Uint8Array or string`);
+}
+
+/**
+ * A response whose body is streamed: aiohttp's `web.StreamResponse`. Set the status and
+ * headers, send the head with {@link prepare}, write the body with {@link write} (each call
+ * resolves when the socket can take more), end it with {@link writeEof}, and return the
+ * response from the handler.
+ *
+ * Framing follows aiohttp: `Content-Length` when one was set, else chunked for HTTP/1.1, else
+ * (HTTP/1.0) the body ends when the connection closes. HEAD requests and 1xx/204/304 responses
+ * get no body. `Date` and `Server` are added unless set; `Connection: close` when the
+ * connection will close, `Connection: keep-alive` for a kept-alive HTTP/1.0 connection.
+ *
+ * @example
+ * ```ts
+ * import { StreamResponse, type BaseRequest } from "@ll/server";
+ *
+ * async function handler(request: BaseRequest) {
+ *   const response = new StreamResponse({ headers: { "Content-Type": "text/plain" } });
+ *   await response.prepare(request);
+ *   for (let i = 0; i < 3; i++) await response.write(`line ${i}\n`);
+ *   await response.writeEof();
+ *   return response;
+ * }
+ * ```
+ */
+export class StreamResponse {
+  #status = 200;
+  #reason = "OK";
+  // Headers are created on first use: a response whose headers the handler never touches
+  // keeps Content-Type and Content-Length in two fields and its head is built without a dict.
+  #headers: CIMultiDict<string> | undefined = undefined;
+  #contentTypeValue: string | undefined = undefined;
+  #contentLengthValue: number | undefined = undefined;
+  #chunked = false;
+  #keepAlive: boolean | undefined = undefined;
+  #request: BaseRequest | undefined = undefined;
+  #connection: RequestConnection | undefined = undefined;
+  #head: string | undefined = undefined;
+  #headAscii = true;
+  #emptyBody = false;
+  #writer: StreamWriter | undefined = undefined;
+  #eofSent = false;
+  #eofPromise: Promise<void> | undefined = undefined;
+  #bodyLength = 0;
+  /** The content coding the body is sent with; set while preparing, when compression applies. */
+  #contentCoding: CompressionEncoding | undefined = undefined;
+  #cookies: Map<string, Cookie> | undefined = undefined;
+  // Set by enableCompression(): the forced coding, or null to negotiate from Accept-Encoding.
+  #compression: ContentCoding | null | undefined = undefined;
+
+  /**
+   * @throws {RangeError} when `status` is not an integer from 100 to 999.
+   * @throws {TypeError} when `reason` holds characters other than visible ASCII, SP or HTAB.
+   */
+  constructor(options?: StreamResponseOptions) {
+    const status = options?.status;
+    const reason = options?.reason;
+    // 200 OK, the usual case, needs no checks.
+    if (status !== undefined || reason !== undefined) this.setStatus(status ?? 200, reason);
+    const headers = options?.headers;
+    if (headers !== undefined) {
+      // A copy, as aiohttp makes: the caller's dict (an exception's, say) stays untouched.
+      this.#headers = new CIMultiDict(headers);
+    }
+  }
+
+  /** The status code. */
+  get status(): number {
+    return this.#status;
+  }
+
+  /** The reason phrase. */
+  get reason(): string {
+    return this.#reason;
+  }
+
+  /**
+   * Sets the status and reason (aiohttp's `set_status`).
+   * @param reason defaults to the standard phrase for `status`.
+   * @throws {RangeError} when `status` is not an integer from 100 to 999.
+   * @throws {TypeError} when `reason` holds characters other than visible ASCII, SP or HTAB.
+   * @throws {Error} after {@link prepare}.
+   */
+  setStatus(status: number, reason?: string): void {
+    if (this.#request !== undefined) {
+      throw new Error("Cannot change the response status code after the headers have been sent");
+    }
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      throw new RangeError(`status must be an integer from 100 to 999, not ${String(status)}`);
+    }
+    const phrase = reason ?? STATUS_REASONS[status] ?? "";
+    if (reason !== undefined) checkHeaderValue("reason", phrase);
+    this.#status = status;
+    this.#reason = phrase;
+  }
+
+  /** The response headers, a mutable case-insensitive multi-dict. */
+  get headers(): CIMultiDict<string> {
+    let headers = this.#headers;
+    if (headers === undefined) {
+      headers = this.#headers = new CIMultiDict();
+      if (this.#contentTypeValue !== undefined) headers.add("Content-Type", this.#contentTypeValue);
+      if (this.#contentLengthValue !== undefined) {
+        headers.add("Content-Length", String(this.#contentLengthValue));
+      }
+    }
+    return headers;
+  }
+
+  #getHeader(name: "Content-Type" | "Content-Length"): string | undefined {
+    const headers = this.#headers;
+    if (headers !== undefined) return headers.get(name);
+    if (name === "Content-Type") return this.#contentTypeValue;
+    return this.#contentLengthValue === undefined ? undefined : String(this.#contentLengthValue);
+  }
+
+  /** The `Content-Length` header as a number, undefined when unset. */
+  get contentLength(): number | undefined {
+    if (this.#headers === undefined) return this.#contentLengthValue;
+    const value = this.#headers.get("Content-Length");
+    return value === undefined ? undefined : Number(value);
+  }
+
+  /**
+   * Sets (or, with undefined, removes) `Content-Length`.
+   * @throws {RangeError} when not a non-negative integer.
+   * @throws {Error} with chunked encoding enabled.
+   */
+  set contentLength(value: number | undefined) {
+    if (value !== undefined) {
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new RangeError("contentLength must be a non-negative integer");
+      }
+      if (this.#chunked) {
+        throw new Error("You can't set a content length when chunked encoding is enabled");
+      }
+    }
+    if (this.#headers === undefined) {
+      this.#contentLengthValue = value;
+    } else if (value === undefined) {
+      this.#headers.delete("Content-Length");
+    } else {
+      this.#headers.set("Content-Length", String(value));
+    }
+  }
+
+  #setContentTypeValue(value: string | undefined): void {
+    if (value !== undefined) checkHeaderValue("contentType", value);
+    if (this.#headers === undefined) this.#contentTypeValue = value;
+    else if (value === undefined) this.#headers.delete("Content-Type");
+    else this.#headers.set("Content-Type", value);
+  }
+
+  /**
+   * The media type of `Content-Type` without parameters; `application/octet-stream` when unset
+   * (aiohttp's `content_type`). Setting it keeps the charset.
+   */
+  get contentType(): string {
+    const value = this.#getHeader("Content-Type");
+    if (value === undefined || value === "") return "application/octet-stream";
+    return parseHeaderParams(value)?.value ?? "application/octet-stream";
+  }
+
+  /** @throws {TypeError} when the value holds CR, LF or other control characters. */
+  set contentType(value: string) {
+    checkHeaderValue("contentType", value);
+    const charset = this.charset;
+    this.#setContentTypeValue(charset === undefined ? value : `${value}; charset=${charset}`);
+  }
+
+  /** The `charset` parameter of `Content-Type`, lower-cased, if any. */
+  get charset(): string | undefined {
+    const value = this.#getHeader("Content-Type");
+    if (value === undefined || value === "") return undefined;
+    return parseHeaderParams(value)?.params.get("charset")?.toLowerCase();
+  }
+
+  /**
+   * Sets (or, with undefined, removes) the `charset` parameter of `Content-Type`.
+   * @throws {Error} when no content type was set (aiohttp refuses a charset for
+   *   `application/octet-stream`).
+   */
+  set charset(value: string | undefined) {
+    const contentType = this.contentType;
+    if (contentType === "application/octet-stream") {
+      throw new Error(
+        "Setting charset for application/octet-stream doesn't make sense, set contentType first",
+      );
+    }
+    if (value !== undefined) checkHeaderValue("charset", value);
+    this.#setContentTypeValue(
+      value === undefined ? contentType : `${contentType}; charset=${value.toLowerCase()}`,
+    );
+  }
+
+  /**
+   * Whether the connection stays open after this response: undefined until {@link prepare}
+   * decides (from the request, unless {@link forceClose} was called), then a boolean.
+   */
+  get keepAlive(): boolean | undefined {
+    return this.#keepAlive;
+  }
+
+  /**
+   * The cookies this response sets, by name (aiohttp's `cookies`); each becomes a `Set-Cookie`
+   * header when the response is prepared.
+   */
+  get cookies(): Map<string, Cookie> {
+    this.#cookies ??= new Map();
+    return this.#cookies;
+  }
+
+  /**
+   * Sets or updates a cookie (aiohttp's `set_cookie`): `path` defaults to `/`; on an update,
+   * only the attributes given change (and `maxAge` is dropped unless given).
+   * @throws {TypeError} when the name is not a token, the value not cookie-octets (optionally in
+   *   double quotes), or an attribute invalid.
+   */
+  setCookie(name: string, value: string, options?: CookieOptions): void {
+    setCookieIn(this.cookies, name, value, options);
+  }
+
+  /**
+   * Deletes a cookie in the browser (aiohttp's `del_cookie`): sends it empty with `Max-Age=0`
+   * and an `Expires` in 1970, for the given domain and path (default `/`).
+   */
+  delCookie(
+    name: string,
+    options?: Pick<CookieOptions, "domain" | "path" | "secure" | "httpOnly" | "sameSite">,
+  ): void {
+    deleteCookieIn(this.cookies, name, options);
+  }
+
+  /** `Last-Modified` as a `Date`; undefined when unset or not an HTTP date. */
+  get lastModified(): Date | undefined {
+    return parseDateHeader(this.#headers?.get("Last-Modified"));
+  }
+
+  /**
+   * Sets `Last-Modified` from a `Date`, a time in ms since the epoch (rounded up to the
+   * second, as aiohttp) or a preformatted string; undefined removes it.
+   * @throws {TypeError} for an invalid date.
+   */
+  set lastModified(value: Date | number | string | undefined) {
+    if (value === undefined) this.#headers?.delete("Last-Modified");
+    else this.headers.set("Last-Modified", formatLastModified(value));
+  }
+
+  /** `ETag` as `{ value, isWeak }`; undefined when unset or malformed. */
+  get etag(): ETag | undefined {
+    return parseETag(this.#headers?.get("ETag"));
+  }
+
+  /**
+   * Sets `ETag`: a string is a strong tag's value (quoted for you); undefined removes it.
+   * @throws {TypeError} when the value holds `"`, spaces or control characters.
+   */
+  set etag(value: ETag | string | undefined) {
+    if (value === undefined) this.#headers?.delete("ETag");
+    else this.headers.set("ETag", formatETag(value));
+  }
+
+  /**
+   * Compresses the body (aiohttp's `enable_compression`): with `force`, in that coding; else
+   * in the best of gzip, deflate and br the request's `Accept-Encoding` accepts (q-values
+   * honoured; on a tie gzip first), adding `Vary: Accept-Encoding`. Nothing happens when the
+   * response already has a `Content-Encoding` (a pre-compressed file). `Content-Length` is
+   * dropped, so the body is sent chunked (HTTP/1.1).
+   * @throws {TypeError} for another `force` coding.
+   */
+  enableCompression(force?: ContentCoding): void {
+    if (force !== undefined && force !== "gzip" && force !== "deflate" && force !== "br") {
+      throw new TypeError(`force must be "gzip", "deflate" or "br", got ${JSON.stringify(force)}`);
+    }
+    this.#compression = force ?? null;
+  }
+
+  /** Adds the Set-Cookie headers and starts compression, before framing is decided. */
+  #applyCookiesAndCompression(request: BaseRequest): void {
+    const cookies = this.#cookies;
+    if (cookies !== undefined) {
+      for (const cookie of cookies.values())
+        this.headers.add("Set-Cookie", serializeCookie(cookie));
+    }
+    const compression = this.#compression;
+    if (compression === undefined || isEmptyBodyStatus(this.#status)) return;
+    const headers = this.headers;
+    if (headers.has("Content-Encoding")) return;
+    let coding: ContentCoding | undefined = compression ?? undefined;
+    if (compression === null) {
+      addVaryAcceptEncoding(headers);
+      coding = selectContentCoding(request.headers.get("Accept-Encoding"));
+    }
+    if (coding === undefined) return;
+    headers.set("Content-Encoding", coding);
+    headers.delete("Content-Length");
+    // HEAD gets the headers a GET would, but no compressor: it would write a stream trailer.
+    if (request.method !== "HEAD") this.#contentCoding = coding;
+  }
+
+  /** Closes the connection after this response (aiohttp's `force_close`). */
+  forceClose(): void {
+    this.#keepAlive = false;
+  }
+
+  /** Whether chunked transfer coding was asked for. */
+  get chunked(): boolean {
+    return this.#chunked;
+  }
+
+  /**
+   * Sends the body with the chunked transfer coding (HTTP/1.1; without it the body is chunked
+   * anyway when no `Content-Length` is set).
+   * @throws {Error} when a `Content-Length` is set, or after {@link prepare}.
+   */
+  enableChunkedEncoding(): void {
+    if (this.#request !== undefined)
+      throw new Error("Cannot enable chunked encoding after prepare()");
+    if (this.#getHeader("Content-Length") !== undefined) {
+      throw new Error("You can't enable chunked encoding when a content length is set");
+    }
+    this.#chunked = true;
+  }
+
+  /** Whether the head was prepared (sent or queued for sending). */
+  get prepared(): boolean {
+    return this.#request !== undefined;
+  }
+
+  /** Body bytes written so far, before any compression (aiohttp's `body_length`). */
+  get bodyLength(): number {
+    return this.#bodyLength;
+  }
+
+  /**
+   * Decides framing and keep-alive, completes the headers and queues the head; it leaves with
+   * the first body bytes (or at {@link writeEof}), so a small response is one write.
+   * A second call with the same request does nothing.
+   * @throws {Error} when already prepared for another request.
+   * @throws {TypeError} when a header name or value is invalid (nothing is sent).
+   */
+  async prepare(request: BaseRequest): Promise<void> {
+    this.prepareHead(request);
+  }
+
+  /**
+   * The synchronous part of {@link prepare}; returns whether the head was built by this call.
+   * @internal
+   */
+  protected prepareHead(request: BaseRequest): boolean {
+    if (this.#request !== undefined) {
+      if (this.#request !== request)
+        throw new Error("Response has already been prepared for another request");
+      return false;
+    }
+    if (this.#eofSent) return false;
+    // Extension point (cookies, compression): code that must change the head does it here,
+    // before framing is decided: it adds its headers through `this.headers` (which switches
+    // the head to the general, validating path below) and, to compress, sets
+    // `this.#contentCoding` (the writer then compresses; Content-Length must be removed).
+    if (this.#cookies !== undefined || this.#compression !== undefined) {
+      this.#applyCookiesAndCompression(request);
+    }
+    const connection = request[kConnection];
+    const version = request.version;
+    // Answer in the request's version: 1.0 to 1.0, 1.1 (and 1.x, RFC 9112 §2.3) as 1.1.
+    const minor = version.major === 1 && version.minor === 0 ? 0 : 1;
+    const status = this.#status;
+    this.#emptyBody = request.method === "HEAD" || isEmptyBodyStatus(status);
+    let keepAlive = this.#keepAlive ?? request.keepAlive;
+    let chunked = false;
+    let removeLength = false;
+    const hasLength = this.#getHeader("Content-Length") !== undefined;
+    if (this.#chunked) {
+      if (minor === 0) throw new Error("Using chunked encoding is forbidden for HTTP/1.0");
+      chunked = !this.#emptyBody;
+    } else if (!hasLength) {
+      // No length: chunked in HTTP/1.1; in HTTP/1.0 the body ends with the connection.
+      if (minor === 1) chunked = !this.#emptyBody;
+      else if (!this.#emptyBody) keepAlive = false;
+    }
+    if (this.#emptyBody && hasLength) {
+      // RFC 9110 §8.6: HEAD keeps the length of the GET body; 1xx, 204 and 304 (and 2xx to
+      // CONNECT) have none.
+      removeLength = isEmptyBodyStatus(status) || (request.method === "CONNECT" && status < 300);
+    }
+    // Ask the connection last: it records the response and may veto keep-alive.
+    keepAlive = connection.responseStarting(request, this) && keepAlive;
+    const serverHeader = connection.serverHeader;
+    let head: string;
+    const headers = this.#headers;
+    if (headers === undefined) {
+      head = statusLine(minor, status, this.#reason);
+      const contentType = this.#contentTypeValue;
+      const length = removeLength ? undefined : this.#contentLengthValue;
+      if (contentType !== undefined) head += `Content-Type: ${contentType}\r\n`;
+      else if (!this.#emptyBody && length !== 0)
+        head += "Content-Type: application/octet-stream\r\n";
+      if (length !== undefined) head += `Content-Length: ${length}\r\n`;
+      if (chunked) head += "Transfer-Encoding: chunked\r\n";
+      head += `Date: ${httpDate()}\r\n`;
+      if (serverHeader !== null) head += `Server: ${serverHeader}\r\n`;
+      if (keepAlive) {
+        if (minor === 0) head += "Connection: keep-alive\r\n";
+      } else if (minor === 1) {
+        head += "Connection: close\r\n";
+      }
+      head += "\r\n";
+      this.#headAscii = true;
+    } else {
+      if (removeLength) headers.delete("Content-Length");
+      if (this.#emptyBody) {
+        // RFC 9112 §6.1: no Transfer-Encoding on a response that cannot have content.
+        if (headers.get("Transfer-Encoding") === "chunked") headers.delete("Transfer-Encoding");
+      } else {
+        if (chunked) headers.set("Transfer-Encoding", "chunked");
+        // RFC 9110 §8.3: content without a type may be sniffed; say it is opaque bytes.
+        if (headers.get("Content-Length") !== "0")
+          headers.setDefault("Content-Type", "application/octet-stream");
+      }
+      headers.setDefault("Date", httpDate());
+      if (serverHeader !== null) headers.setDefault("Server", serverHeader);
+      if (!headers.has("Connection")) {
+        if (keepAlive) {
+          if (minor === 0) headers.set("Connection", "keep-alive");
+        } else if (minor === 1) {
+          headers.set("Connection", "close");
+        }
+      }
+      // Validates every name and value (throws TypeError before anything is sent).
+      head = serializeResponseHead(
+        minor === 0 ? HttpVersion10 : HttpVersion11,
+        status,
+        this.#reason,
+        headers,
+      ).toString("latin1");
+      this.#headAscii = !NON_ASCII_RE.test(head);
+    }
+    this.#chunked = chunked;
+    this.#keepAlive = keepAlive;
+    this.#connection = connection;
+    this.#request = request;
+    this.#head = head;
+    return true;
+  }
+
+  /** The writer, created with the pending head on first use. */
+  #ensureWriter(): StreamWriter {
+    let writer = this.#writer;
+    if (writer === undefined) {
+      // A streamed body must reach the socket now: release answers held back for a pipeline.
+      this.#connection!.streamStarting();
+      writer = this.#writer = new StreamWriter(this.#connection!.socket);
+      if (this.#chunked) writer.enableChunking();
+      if (this.#contentCoding !== undefined) writer.enableCompression(this.#contentCoding);
+      writer.writeHeaders(Buffer.from(this.#head!, "latin1"));
+      this.#head = undefined;
+    }
+    return writer;
+  }
+
+  /**
+   * Sets a `Content-Type` value known to be valid, skipping the checks (Response's defaults).
+   * @internal
+   */
+  [kSetContentType](value: string): void {
+    if (this.#headers === undefined) this.#contentTypeValue = value;
+    else this.#headers.set("Content-Type", value);
+  }
+
+  /** @internal */
+  get [kOutputStarted](): boolean {
+    return this.#request !== undefined && this.#head === undefined;
+  }
+
+  /** @internal */
+  [kFlushHead](): Promise<void> {
+    if (this.#request === undefined)
+      return Promise.reject(new Error("The response head was not prepared"));
+    if (this.#writer === undefined && this.#head === undefined) return RESOLVED; // sent whole
+    return this.#ensureWriter().drain();
+  }
+
+  /**
+   * Writes body bytes (a string as UTF-8); resolves when the socket can take more.
+   * @throws {Error} before {@link prepare} or after {@link writeEof}.
+   * @throws {TypeError} when `data` is not a Buffer, Uint8Array or string.
+   * @throws {ConnectionResetError} (rejects) when the client went away.
+   */
+  async write(data: Buffer | Uint8Array | string): Promise<void> {
+    const chunk = toChunk(data, "data");
+    if (this.#eofSent) throw new Error("Cannot call write() after writeEof()");
+    if (this.#request === undefined) throw new Error("Cannot call write() before prepare()");
+    if (this.#emptyBody) return; // HEAD, 1xx, 204, 304: the body is not sent.
+    this.#bodyLength += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    return this.#ensureWriter().write(chunk);
+  }
+
+  /**
+   * Ends the body, after writing `data` if given; later calls do nothing (aiohttp's
+   * `write_eof`). The head and a small body leave in one write.
+   * @throws {Error} before {@link prepare}.
+   * @throws {ConnectionResetError} (rejects) when the client went away.
+   */
+  writeEof(data?: Buffer | Uint8Array | string): Promise<void> {
+    if (this.#eofSent) return this.#eofPromise ?? RESOLVED;
+    let chunk: Buffer | string | undefined;
+    try {
+      chunk = this.eofBody(data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#request === undefined)
+      return Promise.reject(new Error("Cannot call writeEof() before prepare()"));
+    return this.#end(chunk) ?? RESOLVED;
+  }
+
+  /**
+   * What {@link writeEof} sends last: `data` here; `Response` sends its body.
+   * @throws {TypeError} when `data` is not a Buffer, Uint8Array or string.
+   * @internal
+   */
+  protected eofBody(data: Buffer | Uint8Array | string | undefined): Buffer | string | undefined {
+    return data === undefined ? undefined : toChunk(data, "data");
+  }
+
+  /**
+   * prepare() + writeEof() without promises when nothing needs waiting for (the server's path
+   * for responses whose `prepare` and `writeEof` are not overridden): true when done.
+   * @internal
+   */
+  [kFinishSync](request: BaseRequest): true | Promise<void> {
+    this.prepareHead(request);
+    if (this.#eofSent) return this.#eofPromise ?? true;
+    return this.#end(this.eofBody(undefined)) ?? true;
+  }
+
+  /** Ends the body; undefined when all was handed to a socket that needs no drain. */
+  #end(data: Buffer | string | undefined): Promise<void> | undefined {
+    this.#eofSent = true;
+    // The handler is done with the request: remove the files post() spooled.
+    this.#request?.[kReleaseUploads]?.();
+    let chunk = data;
+    if (this.#emptyBody) chunk = undefined;
+    else if (chunk !== undefined) {
+      this.#bodyLength += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    }
+    const head = this.#head;
+    let promise: Promise<void> | undefined;
+    if (
+      this.#writer === undefined &&
+      head !== undefined &&
+      this.#contentCoding === undefined &&
+      !this.#chunked
+    ) {
+      promise = this.#writeWhole(head, chunk);
+    } else {
+      promise = this.#ensureWriter().writeEof(chunk);
+    }
+    this.#eofPromise = promise;
+    return promise;
+  }
+
+  /** The head and the whole body straight to the connection, one write (no writer needed). */
+  #writeWhole(head: string, chunk: Buffer | string | undefined): Promise<void> | undefined {
+    this.#head = undefined;
+    const connection = this.#connection!;
+    const socket = connection.socket;
+    if (socket.destroyed || socket.writableEnded) return Promise.reject(new ConnectionResetError());
+    return connection.sendWhole(head, chunk, this.#headAscii)
+      ? undefined
+      : this.#connectionDrained();
+  }
+
+  #connectionDrained(): Promise<void> {
+    // Reuses the writer's drain logic (resolve on 'drain', reject on 'close'/'error').
+    const writer = new StreamWriter(this.#connection!.socket);
+    return writer.drain();
+  }
+}

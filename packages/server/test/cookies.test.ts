@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import {
+  type Cookie,
+  delCookie,
+  parseCookieHeader,
+  serializeCookie,
+  setCookie,
+} from "../src/cookies.js";
+
+const lines = (cookies: Map<string, Cookie>): string[] =>
+  [...cookies.values()].map(serializeCookie);
+
+describe("parseCookieHeader", () => {
+  it("parses pairs separated by semicolons", () => {
+    expect([...parseCookieHeader("a=1; b=2;c=3")]).toEqual([
+      ["a", "1"],
+      ["b", "2"],
+      ["c", "3"],
+    ]);
+  });
+
+  it("is lenient: whitespace, quotes, missing values, odd names", () => {
+    const cookies = parseCookieHeader(' x = "a;b\\"c" ; flag; [weird]=ok; =nameless; sp=a b ;');
+    expect([...cookies]).toEqual([
+      ["x", 'a;b"c'],
+      ["flag", ""],
+      ["[weird]", "ok"],
+      ["sp", "a b"],
+    ]);
+  });
+
+  it("keeps the first of repeated names", () => {
+    expect(parseCookieHeader("id=specific; id=general").get("id")).toBe("specific");
+  });
+
+  it("skips names with invalid characters and handles empty headers", () => {
+    expect([...parseCookieHeader('bad"name=1; good=2')]).toEqual([["good", "2"]]);
+    expect(parseCookieHeader("").size).toBe(0);
+    expect(parseCookieHeader(undefined).size).toBe(0);
+  });
+});
+
+// Ported from aiohttp tests/test_helpers.py::test_cookies_mixin*.
+describe("setCookie / delCookie / serializeCookie", () => {
+  it("sets, updates and deletes (test_cookies_mixin)", () => {
+    const cookies = new Map<string, Cookie>();
+    setCookie(cookies, "name", "value");
+    expect(lines(cookies)).toEqual(["name=value; Path=/"]);
+    setCookie(cookies, "name", "");
+    expect(lines(cookies)).toEqual(["name=; Path=/"]);
+    setCookie(cookies, "name", "other_value", { maxAge: 10 });
+    expect(lines(cookies)).toEqual(["name=other_value; Max-Age=10; Path=/"]);
+    delCookie(cookies, "name");
+    const deleted = "name=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/";
+    expect(lines(cookies)).toEqual([deleted]);
+    delCookie(cookies, "name");
+    expect(lines(cookies)).toEqual([deleted]);
+    setCookie(cookies, "name", "value", { domain: "local.host" });
+    expect(lines(cookies)).toEqual(["name=value; Domain=local.host; Path=/"]);
+  });
+
+  it("serializes every attribute (test_cookies_mixin_path)", () => {
+    const cookies = new Map<string, Cookie>();
+    setCookie(cookies, "name", "value", { path: "/some/path" });
+    expect(lines(cookies)).toEqual(["name=value; Path=/some/path"]);
+    setCookie(cookies, "name", "value", {
+      domain: "example.com",
+      path: "/home",
+      expires: new Date(Date.UTC(2030, 0, 2, 3, 4, 5)),
+      maxAge: 10,
+      secure: true,
+      httpOnly: true,
+      sameSite: "lax",
+      partitioned: true,
+    });
+    expect(lines(cookies)).toEqual([
+      "name=value; Expires=Wed, 02 Jan 2030 03:04:05 GMT; Max-Age=10; Domain=example.com; Path=/home; Secure; HttpOnly; SameSite=Lax; Partitioned",
+    ]);
+  });
+
+  it("drops the deletion attributes when set again (test_cookie_set_after_del)", () => {
+    const cookies = new Map<string, Cookie>();
+    delCookie(cookies, "name");
+    setCookie(cookies, "name", "val");
+    expect(lines(cookies)).toEqual(["name=val; Path=/"]);
+  });
+
+  it("accepts a quoted value", () => {
+    const cookies = new Map<string, Cookie>();
+    setCookie(cookies, "q", '"abc"');
+    expect(lines(cookies)).toEqual(['q="abc"; Path=/']);
+  });
+
+  it.each([
+    ["bad name", "v", {}, /Cookie name "bad name" is not a token/],
+    ["n", "a b", {}, /Cookie value "a b" of n holds a character/],
+    ["n", "a;b", {}, /Cookie value/],
+    ["n", 'a"b', {}, /Cookie value/],
+    ["n", "é", {}, /Cookie value/],
+    ["n", "v", { path: "/a;b" }, /Cookie path "\/a;b" holds/],
+    ["n", "v", { domain: "x\r\ny" }, /Cookie domain/],
+    ["n", "v", { maxAge: 1.5 }, /maxAge must be an integer/],
+    ["n", "v", { sameSite: "Sometimes" }, /sameSite must be "Strict", "Lax" or "None"/],
+    ["n", "v", { sameSite: "constructor" }, /sameSite must be/],
+    ["n", "v", { expires: new Date(Number.NaN) }, /invalid Date/],
+  ])("rejects %j=%j %j", (name, value, options, message) => {
+    const cookies = new Map<string, Cookie>();
+    expect(() => setCookie(cookies, name, value, options as never)).toThrow(TypeError);
+    expect(() => setCookie(cookies, name, value, options as never)).toThrow(message);
+    expect(cookies.size).toBe(0);
+  });
+});

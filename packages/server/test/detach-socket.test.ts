@@ -1,0 +1,101 @@
+import { once } from "node:events";
+import type { Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import type { BaseRequest } from "../src/base-request.js";
+import { Response } from "../src/response.js";
+import { StreamResponse } from "../src/stream-response.js";
+import { closeAll, deferred, RawClient, serve } from "./helpers/serve.js";
+
+afterEach(closeAll);
+
+/** A tiny protocol: after `Upgrade: echo`, every byte is sent back. */
+class EchoResponse extends StreamResponse {
+  socket: Socket | undefined;
+  constructor(readonly onShutdown?: () => void) {
+    super({ status: 101, headers: { Upgrade: "echo", Connection: "upgrade" } });
+  }
+
+  override async prepare(request: BaseRequest): Promise<void> {
+    await super.prepare(request);
+    const { socket, head } = request.detachSocket({ onShutdown: this.onShutdown });
+    this.socket = socket;
+    socket.on("error", () => {});
+    if (head.length > 0) socket.write(head);
+    socket.on("data", (chunk: Buffer) => socket.write(chunk));
+    socket.resume();
+  }
+}
+
+const UPGRADE = "GET /echo HTTP/1.1\r\nHost: x\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\n";
+const HEAD_101 =
+  "HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: upgrade\r\nDate: <date>\r\nServer: ll-server\r\n\r\n";
+
+describe("BaseRequest", () => {
+  describe("#detachSocket", () => {
+    it("hands the socket over after the 101 head, with the bytes sent after the head", async () => {
+      const { port, server } = await serve(async (request) => {
+        const response = new EchoResponse();
+        await response.prepare(request);
+        return response;
+      });
+      const client = await RawClient.connect(port);
+      client.write(`${UPGRADE}early bytes `);
+      await client.until((text) => text === `${HEAD_101}early bytes `);
+      client.write("later");
+      expect(await client.until((text) => text.endsWith("later"))).toBe(
+        `${HEAD_101}early bytes later`,
+      );
+      expect(server.connections.size).toBe(0);
+    });
+
+    it("throws before the head was prepared", async () => {
+      let error: unknown;
+      const { port } = await serve((request) => {
+        try {
+          request.detachSocket();
+        } catch (caught) {
+          error = caught;
+        }
+        return new Response({ text: "no" });
+      });
+      const client = await RawClient.connect(port);
+      client.write(UPGRADE);
+      await client.untilResponses(1);
+      expect(error).toEqual(
+        new Error("detachSocket() needs the response head to be written first: call prepare()"),
+      );
+    });
+
+    it("parses what follows as HTTP when the upgrade is refused", async () => {
+      const { port } = await serve((request) => new Response({ text: request.path }));
+      const client = await RawClient.connect(port);
+      client.write(`${UPGRADE}GET /next HTTP/1.1\r\nHost: x\r\n\r\n`);
+      const text = await client.untilResponses(2);
+      expect(text).toMatch(/\r\n\r\n\/echoHTTP\/1\.1 200 OK\r\n.*\r\n\r\n\/next$/s);
+    });
+
+    it("calls onShutdown on server shutdown and waits for the socket to close", async () => {
+      const shutdownCalled = deferred();
+      let response!: EchoResponse;
+      const { port, server, listener } = await serve(async (request) => {
+        response = new EchoResponse(() => shutdownCalled.resolve());
+        await response.prepare(request);
+        return response;
+      });
+      const client = await RawClient.connect(port);
+      client.write(UPGRADE);
+      await client.until((text) => text === HEAD_101);
+      listener.close();
+      let done = false;
+      const shutdown = server.shutdown(5000).then(() => (done = true));
+      await shutdownCalled.promise;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(done).toBe(false);
+      response.socket!.end();
+      await once(client.socket, "end");
+      client.socket.end();
+      await shutdown;
+      expect(done).toBe(true);
+    });
+  });
+});

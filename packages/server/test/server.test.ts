@@ -1,0 +1,129 @@
+import { fetch } from "undici";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { BaseRequest } from "../src/base-request.js";
+import { Response } from "../src/response.js";
+import { Server } from "../src/server.js";
+import { StreamResponse } from "../src/stream-response.js";
+import { closeAll, deferred, RawClient, recordingLogger, serve } from "./helpers/serve.js";
+
+afterEach(closeAll);
+
+describe("Server", () => {
+  describe("constructor", () => {
+    it("applies aiohttp's defaults", () => {
+      const { options } = new Server(() => new Response());
+      expect(options).toMatchObject({
+        keepaliveTimeout: 3_630_000,
+        tcpKeepalive: true,
+        maxLineSize: 8190,
+        maxFieldSize: 8190,
+        maxHeaders: 128,
+        clientMaxSize: 1024 * 1024,
+        handlerCancellation: false,
+        headersTimeout: 60_000,
+        debug: false,
+        accessLogger: undefined,
+        autoDecompress: true,
+        serverHeader: "ll-server",
+      });
+    });
+
+    it("clamps timeouts to Node's timer limit", () => {
+      expect(
+        new Server(() => new Response(), { keepaliveTimeout: 1e12 }).options.keepaliveTimeout,
+      ).toBe(2 ** 31 - 1);
+    });
+
+    it.each([
+      [{ keepaliveTimeout: -1 }, new RangeError("keepaliveTimeout must be a non-negative number")],
+      [
+        { headersTimeout: Number.NaN },
+        new RangeError("headersTimeout must be a non-negative number"),
+      ],
+      [{ maxHeaders: 0 }, new RangeError("maxHeaders must be a positive integer")],
+      [{ clientMaxSize: 1.5 }, new RangeError("clientMaxSize must be a non-negative integer")],
+      [{ debug: "yes" }, new TypeError("debug must be a boolean")],
+      [{ logger: {} }, new TypeError("logger must have info, warn and error methods")],
+      [
+        { serverHeader: "a\r\nb" },
+        new TypeError(
+          "serverHeader must be null or a non-empty string of printable ASCII characters",
+        ),
+      ],
+    ])("rejects %o", (options, error) => {
+      expect(() => new Server(() => new Response(), options as never)).toThrow(error);
+    });
+
+    it("rejects a handler that is not a function", () => {
+      expect(() => new Server("x" as never)).toThrow(new TypeError("handler must be a function"));
+    });
+  });
+
+  it("serves fetch() requests", async () => {
+    const { url, server } = await serve(
+      (request) => new Response({ text: `${request.method} ${request.path}` }),
+    );
+    const response = await fetch(`${url}/hello`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(await response.text()).toBe("GET /hello");
+    expect(server.requestCount).toBe(1);
+  });
+
+  it("writes an access-log line per response", async () => {
+    const accessLog = recordingLogger();
+    const { url } = await serve(() => new Response({ text: "Hello" }), {
+      accessLog,
+      accessLogFormat: '"%r" %s %b',
+    });
+    await (await fetch(`${url}/x?y=1`)).text();
+    await vi.waitFor(() => expect(accessLog.lines).toHaveLength(1));
+    expect(accessLog.lines[0]![0]).toBe('"GET /x?y=1 HTTP/1.1" 200 5');
+  });
+
+  describe("#shutdown", () => {
+    it("closes idle connections and finishes in-flight responses with Connection: close", async () => {
+      const gate = deferred();
+      const entered = deferred();
+      const { port, server, listener } = await serve(async (request: BaseRequest) => {
+        if (request.path === "/slow") {
+          entered.resolve();
+          await gate.promise;
+        }
+        return new Response({ text: "done" });
+      });
+      const idle = await RawClient.connect(port);
+      idle.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      await idle.untilResponses(1);
+      const busy = await RawClient.connect(port);
+      busy.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+      await entered.promise;
+      listener.close();
+      const shutdown = server.shutdown(5000);
+      await idle.untilClosed();
+      expect(busy.closed).toBe(false);
+      gate.resolve();
+      const text = await busy.untilClosed();
+      expect(text).toContain("Connection: close\r\n\r\ndone");
+      await shutdown;
+      expect(server.connections.size).toBe(0);
+    });
+
+    it("destroys what is left after the timeout", async () => {
+      const { port, server, listener } = await serve(async (request) => {
+        const response = new StreamResponse();
+        await response.prepare(request);
+        await response.write("never ends");
+        await new Promise(() => {});
+        return response;
+      });
+      const client = await RawClient.connect(port);
+      client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      await client.until((text) => text.includes("never ends"));
+      listener.close();
+      await server.shutdown(50);
+      await client.untilClosed();
+      expect(server.connections.size).toBe(0);
+    });
+  });
+});

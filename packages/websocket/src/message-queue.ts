@@ -1,0 +1,122 @@
+import type { WSMessage } from "./ws-message.js";
+
+interface Waiter {
+  resolve(message: WSMessage): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Options of {@link MessageQueue}. @internal */
+export interface MessageQueueOptions {
+  /** Bytes of queued data above which `pause` is called (aiohttp's reader limit, 64 KiB). */
+  limit: number;
+  /** Stop reading the socket: the handler is not keeping up. */
+  pause(): void;
+  /** Read the socket again. */
+  resume(): void;
+}
+
+/**
+ * The messages received but not yet returned by `receive()`, like aiohttp's
+ * `WebSocketDataQueue`: one reader at a time, and flow control, so a handler that stops
+ * reading makes the socket stop reading (TCP backpressure) instead of buffering without bound.
+ * @internal
+ */
+export class MessageQueue {
+  readonly #items: WSMessage[] = [];
+  readonly #options: MessageQueueOptions;
+  #size = 0;
+  #paused = false;
+  #waiter: Waiter | undefined;
+
+  constructor(options: MessageQueueOptions) {
+    this.#options = options;
+  }
+
+  /** Whether a `get()` is waiting for a message. */
+  get waiting(): boolean {
+    return this.#waiter !== undefined;
+  }
+
+  /** How many messages are queued. */
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** Hands `message` to the waiting reader, or queues it. */
+  push(message: WSMessage): void {
+    if (this.#waiter !== undefined) {
+      this.#settle().resolve(message);
+      return;
+    }
+    this.#items.push(message);
+    this.#size += sizeOf(message);
+    if (!this.#paused && this.#size > this.#options.limit) {
+      this.#paused = true;
+      this.#options.pause();
+    }
+  }
+
+  /** The next queued message, or `undefined` when none is queued (it does not wait). */
+  shift(): WSMessage | undefined {
+    const message = this.#items.shift();
+    if (message === undefined) return undefined;
+    this.#size -= sizeOf(message);
+    if (this.#paused && this.#size < this.#options.limit) {
+      this.#paused = false;
+      this.#options.resume();
+    }
+    return message;
+  }
+
+  /**
+   * Waits for the next message; rejects with a `TimeoutError` `DOMException` (the error
+   * `AbortSignal.timeout()` uses) after `timeout` ms when `timeout` is positive.
+   */
+  get(timeout: number | undefined): Promise<WSMessage> {
+    const queued = this.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    if (this.#waiter !== undefined) {
+      return Promise.reject(new Error("Concurrent call to receive() is not allowed"));
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, timer: undefined };
+      if (timeout !== undefined && timeout > 0) {
+        waiter.timer = setTimeout(() => {
+          this.#settle().reject(
+            new DOMException(`No message received within ${timeout} ms`, "TimeoutError"),
+          );
+        }, timeout);
+      }
+      this.#waiter = waiter;
+    });
+  }
+
+  /** Resolves a waiting `get()` with `message`, bypassing the queue; no-op when none waits. */
+  interrupt(message: WSMessage): void {
+    if (this.#waiter !== undefined) this.#settle().resolve(message);
+  }
+
+  /** Drops every queued message (the connection is closed: nobody will read them). */
+  clear(): void {
+    this.#items.length = 0;
+    this.#size = 0;
+    if (this.#paused) {
+      this.#paused = false;
+      this.#options.resume();
+    }
+  }
+
+  #settle(): Waiter {
+    const waiter = this.#waiter!;
+    this.#waiter = undefined;
+    clearTimeout(waiter.timer);
+    return waiter;
+  }
+}
+
+function sizeOf(message: WSMessage): number {
+  const data = message.data;
+  if (typeof data === "string") return data.length;
+  return Buffer.isBuffer(data) ? data.length : 0;
+}

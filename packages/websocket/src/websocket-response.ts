@@ -1,0 +1,603 @@
+import type { Duplex } from "node:stream";
+import { ConnectionResetError } from "@ll/http-protocol";
+import type { BaseRequest } from "@ll/server";
+import { HTTPException, StreamResponse } from "@ll/server";
+import { type PerMessageDeflateOptions, WebSocket } from "ws";
+import { Heartbeat } from "./heartbeat.js";
+import { MessageQueue } from "./message-queue.js";
+import { acceptKey, checkHandshake, negotiateDeflate } from "./websocket-handshake.js";
+import { isSendableCloseCode, WSCloseCode } from "./ws-close-code.js";
+import {
+  createServerWebSocket,
+  errorCloseCode,
+  onCloseFrame,
+  type PerMessageDeflateExtension,
+} from "./ws-internals.js";
+import {
+  WS_CLOSED_MESSAGE,
+  WS_CLOSING_MESSAGE,
+  type WSMessage,
+  type WSMessageError,
+} from "./ws-message.js";
+import { msgTypeName, WSMsgType } from "./ws-msg-type.js";
+
+/** aiohttp's `THRESHOLD_CONNLOST_ACCESS`: `receive()` on a closed socket throws the 5th time. */
+const THRESHOLD_CONNLOST_ACCESS = 5;
+
+/** aiohttp's reader limit: queued, unread data above this pauses reading the socket. */
+const READER_LIMIT = 64 * 1024;
+
+/** RFC 6455 §5.5: a control frame's payload, so a close reason plus its 2-byte code, is ≤ 125 bytes. */
+const MAX_CLOSE_MESSAGE_SIZE = 123;
+
+/** Options of {@link WebSocketResponse} (aiohttp's `WebSocketResponse` keyword arguments). */
+export interface WebSocketResponseOptions {
+  /** How long `close()` waits for the peer's close frame before dropping the connection (ms). @defaultValue 10000 */
+  timeout?: number;
+  /** Default timeout of `receive()` (ms); none when unset. */
+  receiveTimeout?: number;
+  /** Answer the peer's close frame at once; when off, `CLOSE` is delivered and the handler calls `close()`. @defaultValue true */
+  autoclose?: boolean;
+  /** Answer pings with pongs; when off, `PING` and `PONG` messages are delivered. @defaultValue true */
+  autoping?: boolean;
+  /** Send a ping after this many ms without a frame; no frame in the next `heartbeat / 2` ms closes with 1006. */
+  heartbeat?: number;
+  /** Subprotocols the server speaks; the first the client offers that is in this list is chosen. */
+  protocols?: Iterable<string>;
+  /** Negotiate permessage-deflate (RFC 7692) when the client offers it; an object is passed to ws's `PerMessageDeflate`. @defaultValue true */
+  compress?: boolean | PerMessageDeflateOptions;
+  /** Largest message accepted (bytes, after decompression); a larger one closes with 1009. 0 means no limit. @defaultValue 4 MiB */
+  maxMsgSize?: number;
+}
+
+/** What {@link WebSocketResponse.canPrepare} returns (aiohttp's `WebSocketReady`). */
+export interface WebSocketReady {
+  /** Whether the request is a valid WebSocket opening handshake. */
+  readonly ok: boolean;
+  /** The subprotocol `prepare()` would choose. */
+  readonly protocol: string | undefined;
+}
+
+/** Options of {@link WebSocketResponse.close}. */
+export interface WSCloseOptions {
+  /** The close code (RFC 6455 §7.4). @defaultValue 1000 (`WSCloseCode.OK`) */
+  code?: number;
+  /** The close reason, at most 123 bytes of UTF-8. */
+  message?: string | Buffer;
+}
+
+/** Options of the `send*()` methods. */
+export interface WSSendOptions {
+  /** Compress this message when permessage-deflate was negotiated. @defaultValue true */
+  compress?: boolean;
+}
+
+/** Options of {@link WebSocketResponse.sendJson}. */
+export interface WSSendJsonOptions extends WSSendOptions {
+  /** Serializer. @defaultValue JSON.stringify */
+  dumps?: (data: unknown) => string;
+}
+
+/** Options of the `receive*()` methods. */
+export interface WSReceiveOptions {
+  /** Timeout in ms; defaults to the `receiveTimeout` option. */
+  timeout?: number;
+}
+
+/** Options of {@link WebSocketResponse.receiveJson}. */
+export interface WSReceiveJsonOptions extends WSReceiveOptions {
+  /** Parser. @defaultValue JSON.parse */
+  loads?: (text: string) => unknown;
+}
+
+type Binary = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/**
+ * A WebSocket (RFC 6455) server endpoint, answered from a request handler like aiohttp's
+ * `web.WebSocketResponse`: `prepare()` validates the opening handshake, writes the
+ * `101 Switching Protocols` head and takes the connection over from the server; messages are
+ * then read with `receive()` (or `for await`) and written with `sendStr()`/`sendBytes()`/
+ * `sendJson()`. Framing, masking, UTF-8 checks and permessage-deflate are the `ws` package's.
+ *
+ * When the server shuts down gracefully, the connection is closed with 1001 (`GOING_AWAY`), so
+ * a handler's `receive()` loop ends and the handler returns.
+ *
+ * @example
+ * ```ts
+ * import type { BaseRequest } from "@ll/server";
+ * import { WebSocketResponse, WSMsgType } from "@ll/websocket";
+ *
+ * async function handler(request: BaseRequest) {
+ *   const ws = new WebSocketResponse({ heartbeat: 30_000 });
+ *   await ws.prepare(request);
+ *   for await (const message of ws) {
+ *     if (message.type === WSMsgType.TEXT) await ws.sendStr(message.data);
+ *   }
+ *   return ws;
+ * }
+ * ```
+ */
+export class WebSocketResponse extends StreamResponse implements AsyncIterable<WSMessage> {
+  readonly #timeout: number;
+  readonly #receiveTimeout: number | undefined;
+  readonly #autoclose: boolean;
+  readonly #autoping: boolean;
+  readonly #heartbeatInterval: number | undefined;
+  readonly #protocols: readonly string[];
+  readonly #compress: PerMessageDeflateOptions | undefined;
+  readonly #maxMsgSize: number;
+
+  #websocket: WebSocket | undefined;
+  #queue: MessageQueue | undefined;
+  #heartbeat: Heartbeat | undefined;
+  #protocol: string | undefined;
+  /** `close()` was called or the connection is gone: nothing more is sent. */
+  #closed = false;
+  /** The peer's close frame (or a `CLOSING` message) was returned by `receive()`. */
+  #closing = false;
+  /** The peer's close frame arrived. */
+  #peerClosed = false;
+  /** An `ERROR` message already reports how this connection ended. */
+  #errorQueued = false;
+  #closeCode: number | undefined;
+  #exception: Error | undefined;
+  #connLost = 0;
+  #socketClosed: Promise<void> | undefined;
+  #resolveSocketClosed: (() => void) | undefined;
+
+  /**
+   * @throws {RangeError} when a duration or size option is not a valid number.
+   * @throws {TypeError} when `protocols` holds something other than strings.
+   */
+  constructor(options: WebSocketResponseOptions = {}) {
+    super({ status: 101 });
+    this.#timeout = positive("timeout", options.timeout ?? 10_000);
+    this.#receiveTimeout = optionalPositive("receiveTimeout", options.receiveTimeout);
+    this.#heartbeatInterval = optionalPositive("heartbeat", options.heartbeat);
+    this.#autoclose = options.autoclose ?? true;
+    this.#autoping = options.autoping ?? true;
+    this.#protocols = [...(options.protocols ?? [])];
+    for (const protocol of this.#protocols) {
+      if (typeof protocol !== "string") throw new TypeError("protocols must be strings");
+    }
+    const compress = options.compress ?? true;
+    this.#compress = compress === false ? undefined : compress === true ? {} : compress;
+    const maxMsgSize = options.maxMsgSize ?? 4 * 1024 * 1024;
+    if (!Number.isSafeInteger(maxMsgSize) || maxMsgSize < 0) {
+      throw new RangeError("maxMsgSize must be a non-negative integer");
+    }
+    this.#maxMsgSize = maxMsgSize;
+  }
+
+  /** Whether `close()` was called or the connection is gone (aiohttp's `closed`). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * The close code: the peer's (from its close frame, 1005 if it had none), the one of a
+   * protocol error the server closed with (e.g. 1009), or 1006 when the connection ended without
+   * a close handshake; `undefined` while open (aiohttp's `close_code`).
+   */
+  get closeCode(): number | undefined {
+    return this.#closeCode;
+  }
+
+  /** The negotiated subprotocol, if any (aiohttp's `ws_protocol`). */
+  get protocol(): string | undefined {
+    return this.#protocol;
+  }
+
+  /** Whether permessage-deflate was negotiated (after `prepare()`). */
+  get compress(): boolean {
+    return this.#websocket !== undefined && this.#websocket.extensions !== "";
+  }
+
+  /** The error that ended the connection, if one did: protocol error, heartbeat or close timeout, connection lost. */
+  exception(): Error | undefined {
+    return this.#exception;
+  }
+
+  /**
+   * Checks whether `request` is a valid opening handshake without answering it (aiohttp's
+   * `can_prepare`), and which subprotocol `prepare()` would choose.
+   *
+   * @throws {Error} when the response was already prepared.
+   */
+  canPrepare(request: BaseRequest): WebSocketReady {
+    if (this.#websocket !== undefined) throw new Error("WebSocketResponse was already prepared");
+    try {
+      return { ok: true, protocol: checkHandshake(request, this.#protocols).protocol };
+    } catch (error) {
+      if (error instanceof HTTPException) return { ok: false, protocol: undefined };
+      throw error;
+    }
+  }
+
+  /**
+   * Answers the opening handshake (RFC 6455 §4.2.2): writes `101 Switching Protocols` with
+   * Sec-WebSocket-Accept, the chosen subprotocol and permessage-deflate parameters, then takes
+   * the connection over from the server. A second call does nothing.
+   *
+   * @throws {HTTPMethodNotAllowed} (405) when the method is not GET.
+   * @throws {HTTPBadRequest} (400) when the request is not a valid WebSocket handshake; the
+   *   connection stays an ordinary HTTP one, so the handler can answer it another way.
+   */
+  override async prepare(request: BaseRequest): Promise<void> {
+    if (this.#websocket !== undefined) return;
+    const { key, protocol } = checkHandshake(request, this.#protocols);
+    const deflate =
+      this.#compress === undefined
+        ? undefined
+        : negotiateDeflate(request, this.#compress, this.#maxMsgSize);
+    this.headers.set("Upgrade", "websocket");
+    this.headers.set("Connection", "upgrade");
+    this.headers.set("Sec-WebSocket-Accept", acceptKey(key));
+    if (protocol !== undefined) this.headers.set("Sec-WebSocket-Protocol", protocol);
+    if (deflate !== undefined) this.headers.set("Sec-WebSocket-Extensions", deflate.header);
+    await super.prepare(request);
+    const { socket, head } = request.detachSocket({
+      onShutdown: () => {
+        this.close({ code: WSCloseCode.GOING_AWAY, message: "Server shutdown" }).catch(() => {});
+      },
+    });
+    this.#protocol = protocol;
+    this.#start(socket, head, deflate?.extension);
+  }
+
+  /**
+   * The next message (aiohttp's `receive`). Pings and pongs are answered and skipped unless
+   * `autoping` is off. The peer's close frame comes as `CLOSE` (answered first when `autoclose`
+   * is on); after that, `CLOSING` or `CLOSED`.
+   *
+   * @param timeout ms to wait; defaults to the `receiveTimeout` option.
+   * @throws {DOMException} named `TimeoutError` when no message came in time (the connection stays open).
+   * @throws {Error} before `prepare()`, when another `receive()` is waiting, or on the 5th call after the connection closed.
+   */
+  async receive(timeout?: number): Promise<WSMessage> {
+    const queue = this.#requireQueue();
+    if (queue.waiting) throw new Error("Concurrent call to receive() is not allowed");
+    let message = queue.shift();
+    if (message === undefined) {
+      if (this.#closed) {
+        if (++this.#connLost >= THRESHOLD_CONNLOST_ACCESS) {
+          throw new Error("WebSocket connection is closed.");
+        }
+        return WS_CLOSED_MESSAGE;
+      }
+      if (this.#closing) return WS_CLOSING_MESSAGE;
+      message = await queue.get(timeout ?? this.#receiveTimeout);
+    }
+    switch (message.type) {
+      case WSMsgType.CLOSE:
+        this.#closing = true;
+        // autoclose: ws answered the close frame when it came; the connection is done.
+        if (this.#autoclose) this.#setClosed();
+        break;
+      case WSMsgType.CLOSING:
+        this.#closing = true;
+        break;
+      case WSMsgType.ERROR:
+        this.#setClosed();
+        break;
+    }
+    return message;
+  }
+
+  /**
+   * The next message's text.
+   * @throws {TypeError} when the next message is not `TEXT` (aiohttp's `WSMessageTypeError`).
+   */
+  async receiveStr(options: WSReceiveOptions = {}): Promise<string> {
+    const message = await this.receive(options.timeout);
+    if (message.type !== WSMsgType.TEXT) throw unexpected(message, WSMsgType.TEXT);
+    return message.data;
+  }
+
+  /**
+   * The next message's bytes.
+   * @throws {TypeError} when the next message is not `BINARY`.
+   */
+  async receiveBytes(options: WSReceiveOptions = {}): Promise<Buffer> {
+    const message = await this.receive(options.timeout);
+    if (message.type !== WSMsgType.BINARY) throw unexpected(message, WSMsgType.BINARY);
+    return message.data;
+  }
+
+  /**
+   * The next text message, parsed as JSON.
+   * @throws {TypeError} when the next message is not `TEXT`.
+   * @throws {SyntaxError} when it is not JSON.
+   */
+  async receiveJson<T = unknown>(options: WSReceiveJsonOptions = {}): Promise<T> {
+    const text = await this.receiveStr(options);
+    return (options.loads ?? JSON.parse)(text) as T;
+  }
+
+  /**
+   * Sends a text message; resolves once it was written to the socket (backpressure).
+   * @throws {TypeError} when `data` is not a string.
+   */
+  async sendStr(data: string, options: WSSendOptions = {}): Promise<void> {
+    if (typeof data !== "string") throw new TypeError(`data must be a string, got ${typeof data}`);
+    return this.#send(data, false, options);
+  }
+
+  /**
+   * Sends a binary message; resolves once it was written to the socket.
+   * @throws {TypeError} when `data` is not bytes (a Buffer, typed array, DataView or ArrayBuffer).
+   */
+  async sendBytes(data: Binary, options: WSSendOptions = {}): Promise<void> {
+    if (!(ArrayBuffer.isView(data) || data instanceof ArrayBuffer)) {
+      throw new TypeError(`data must be a Buffer, typed array or ArrayBuffer, got ${typeof data}`);
+    }
+    return this.#send(data, true, options);
+  }
+
+  /** Sends `data` as JSON in a text message; resolves once it was written to the socket. */
+  async sendJson(data: unknown, options: WSSendJsonOptions = {}): Promise<void> {
+    return this.sendStr((options.dumps ?? JSON.stringify)(data), options);
+  }
+
+  /**
+   * Sends a ping (at most 125 bytes of payload, RFC 6455 §5.5).
+   * @throws {RangeError} when `data` is longer than 125 bytes.
+   */
+  async ping(data: string | Binary = ""): Promise<void> {
+    return this.#write((websocket, callback) => websocket.ping(data, false, callback));
+  }
+
+  /**
+   * Sends an unsolicited pong (RFC 6455 §5.5.3: a unidirectional heartbeat).
+   * @throws {RangeError} when `data` is longer than 125 bytes.
+   */
+  async pong(data: string | Binary = ""): Promise<void> {
+    return this.#write((websocket, callback) => websocket.pong(data, false, callback));
+  }
+
+  /**
+   * Starts (or answers) the close handshake and resolves once the connection is closed:
+   * when the peer answered, or after the `timeout` option, when the socket is destroyed and
+   * `closeCode` is 1006. A waiting `receive()` returns `CLOSING`. Resolves `false` when the
+   * connection was already closed (aiohttp's `close`).
+   *
+   * @throws {RangeError} when `code` may not be sent (RFC 6455 §7.4) or `message` is over 123 bytes.
+   */
+  async close(options: WSCloseOptions = {}): Promise<boolean> {
+    const websocket = this.#requireWebSocket();
+    const code = options.code ?? WSCloseCode.OK;
+    const message = options.message ?? "";
+    if (!isSendableCloseCode(code)) {
+      throw new RangeError(`close code must be 1000-1003, 1007-1014 or 3000-4999, got ${code}`);
+    }
+    if (Buffer.byteLength(message) > MAX_CLOSE_MESSAGE_SIZE) {
+      throw new RangeError(`close message must be at most ${MAX_CLOSE_MESSAGE_SIZE} bytes`);
+    }
+    if (this.#closed) return false;
+    this.#setClosed();
+    const queue = this.#queue!;
+    queue.clear();
+    queue.interrupt(WS_CLOSING_MESSAGE);
+    // Created before ws's own close timer (same duration), so this one fires first.
+    const timer = setTimeout(() => {
+      if (!this.#peerClosed) {
+        this.#exception ??= new DOMException(
+          `The peer did not answer the close frame within ${this.#timeout} ms`,
+          "TimeoutError",
+        );
+        this.#closeCode ??= WSCloseCode.ABNORMAL_CLOSURE;
+      }
+      websocket.terminate();
+    }, this.#timeout);
+    websocket.close(code, message);
+    await this.#socketClosed;
+    clearTimeout(timer);
+    return true;
+  }
+
+  /**
+   * Not available on a WebSocket: use `sendStr()`/`sendBytes()`.
+   * @throws {Error} always.
+   */
+  override async write(_data: unknown): Promise<void> {
+    throw new Error("Cannot call write() on a WebSocketResponse: use sendStr() or sendBytes()");
+  }
+
+  /**
+   * Closes the connection with 1000, as aiohttp's `write_eof` does.
+   * @throws {Error} before `prepare()`.
+   */
+  override async writeEof(_data?: unknown): Promise<void> {
+    if (this.#websocket === undefined) throw new Error("WebSocketResponse has not been prepared");
+    await this.close();
+  }
+
+  /** Iterates over the messages until the connection closes (`CLOSE`, `CLOSING` or `CLOSED` end it). */
+  [Symbol.asyncIterator](): AsyncIterator<WSMessage> {
+    return {
+      next: async (): Promise<IteratorResult<WSMessage>> => {
+        const message = await this.receive();
+        switch (message.type) {
+          case WSMsgType.CLOSE:
+          case WSMsgType.CLOSING:
+          case WSMsgType.CLOSED:
+            return { done: true, value: undefined };
+          default:
+            return { done: false, value: message };
+        }
+      },
+    };
+  }
+
+  #start(socket: Duplex, head: Buffer, deflate: PerMessageDeflateExtension | undefined): void {
+    // ws's completeUpgrade(): a client that already hung up gets no WebSocket.
+    if (!socket.readable || !socket.writable) socket.destroy();
+    const websocket = createServerWebSocket(socket, head, {
+      protocol: this.#protocol,
+      deflate,
+      autoPong: this.#autoping,
+      closeTimeout: this.#timeout,
+      maxPayload: this.#maxMsgSize,
+    });
+    this.#websocket = websocket;
+    this.#queue = new MessageQueue({
+      limit: READER_LIMIT,
+      pause: () => websocket.pause(),
+      resume: () => websocket.resume(),
+    });
+    this.#socketClosed = new Promise((resolve) => {
+      this.#resolveSocketClosed = resolve;
+    });
+    websocket.on("message", (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+    websocket.on("ping", (data) => this.#onControl(WSMsgType.PING, data));
+    websocket.on("pong", (data) => this.#onControl(WSMsgType.PONG, data));
+    websocket.on("error", (error) => this.#onError(error));
+    websocket.on("close", (code) => this.#onClose(code));
+    onCloseFrame(websocket, (code, reason) => this.#onCloseFrame(code, reason), this.#autoclose);
+    // The server may have paused the socket when it let go of it.
+    socket.resume();
+    if (socket.closed) {
+      // 'close' was emitted before ws listened: the client is gone already.
+      this.#onClose(WSCloseCode.ABNORMAL_CLOSURE);
+    } else if (this.#heartbeatInterval !== undefined) {
+      this.#heartbeat = new Heartbeat(
+        this.#heartbeatInterval,
+        () => websocket.ping(),
+        () => this.#onHeartbeatTimeout(),
+      );
+    }
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    this.#heartbeat?.reset();
+    if (this.#closed) return;
+    this.#queue!.push(
+      isBinary
+        ? { type: WSMsgType.BINARY, data, extra: undefined }
+        : { type: WSMsgType.TEXT, data: data.toString(), extra: undefined },
+    );
+  }
+
+  #onControl(type: typeof WSMsgType.PING | typeof WSMsgType.PONG, data: Buffer): void {
+    this.#heartbeat?.reset();
+    if (this.#autoping || this.#closed) return;
+    this.#queue!.push({ type, data, extra: undefined });
+  }
+
+  #onCloseFrame(code: number, reason: Buffer): void {
+    this.#peerClosed = true;
+    this.#closeCode ??= code;
+    this.#heartbeat?.stop();
+    // After our own close(), the peer's frame only completes the handshake close() waits for.
+    if (this.#closed) return;
+    this.#queue!.push({ type: WSMsgType.CLOSE, data: code, extra: reason.toString() });
+  }
+
+  #onError(error: Error): void {
+    // ws's receiver tags protocol errors with the code it closes with (1002, 1007, 1009...);
+    // other errors are the socket's.
+    this.#closeCode ??= errorCloseCode(error) ?? WSCloseCode.ABNORMAL_CLOSURE;
+    this.#exception ??= error;
+    this.#heartbeat?.stop();
+    if (this.#closed || this.#errorQueued) return;
+    this.#errorQueued = true;
+    this.#queue!.push(errorMessage(error));
+  }
+
+  #onClose(code: number): void {
+    this.#heartbeat?.stop();
+    const wasClosed = this.#closed;
+    this.#closed = true;
+    this.#closeCode ??= code;
+    if (!wasClosed && !this.#peerClosed && !this.#errorQueued) {
+      // aiohttp's connection_lost: the handler sees an ERROR, then CLOSED.
+      const error = new ConnectionResetError("WebSocket connection lost without a close frame");
+      this.#exception ??= error;
+      this.#errorQueued = true;
+      this.#queue!.push(errorMessage(error));
+    }
+    this.#resolveSocketClosed!();
+  }
+
+  #onHeartbeatTimeout(): void {
+    if (this.#closed) return;
+    const error = new DOMException(
+      `No frame from the peer within ${this.#heartbeatInterval! / 2} ms of a heartbeat ping`,
+      "TimeoutError",
+    );
+    this.#setClosed();
+    this.#closeCode = WSCloseCode.ABNORMAL_CLOSURE;
+    this.#exception ??= error;
+    this.#errorQueued = true;
+    const queue = this.#queue!;
+    queue.clear();
+    queue.interrupt(errorMessage(error));
+    this.#websocket!.terminate();
+  }
+
+  #setClosed(): void {
+    this.#closed = true;
+    this.#heartbeat?.stop();
+  }
+
+  async #send(data: string | Binary, binary: boolean, options: WSSendOptions): Promise<void> {
+    const compress = options.compress ?? true;
+    return this.#write((websocket, callback) =>
+      websocket.send(data, { binary, compress }, callback),
+    );
+  }
+
+  /**
+   * Runs one ws write and resolves when ws's callback says it reached the socket. A write on a
+   * closing or closed connection rejects with aiohttp's error: a `ConnectionResetError`.
+   */
+  async #write(
+    write: (websocket: WebSocket, callback: (error?: Error) => void) => void,
+  ): Promise<void> {
+    const websocket = this.#requireWebSocket();
+    if (websocket.readyState !== WebSocket.OPEN) throw new ConnectionResetError();
+    return new Promise((resolve, reject) => {
+      write(websocket, (error) => {
+        if (error === undefined || error === null) resolve();
+        else reject(new ConnectionResetError(undefined, { cause: error }));
+      });
+    });
+  }
+
+  #requireWebSocket(): WebSocket {
+    if (this.#websocket === undefined) throw new Error("Call prepare() first");
+    return this.#websocket;
+  }
+
+  #requireQueue(): MessageQueue {
+    if (this.#queue === undefined) throw new Error("Call prepare() first");
+    return this.#queue;
+  }
+}
+
+function errorMessage(error: Error): WSMessageError {
+  return { type: WSMsgType.ERROR, data: error, extra: undefined };
+}
+
+function unexpected(message: WSMessage, expected: WSMsgType): TypeError {
+  const data =
+    typeof message.data === "string" || typeof message.data === "number"
+      ? JSON.stringify(message.data)
+      : Buffer.isBuffer(message.data)
+        ? `<${message.data.length} bytes>`
+        : String(message.data);
+  return new TypeError(
+    `Received message ${msgTypeName(message.type)}:${data} is not WSMsgType.${msgTypeName(expected)}`,
+  );
+}
+
+function positive(name: string, value: number): number {
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a positive number of milliseconds`);
+  }
+  return value;
+}
+
+function optionalPositive(name: string, value: number | undefined): number | undefined {
+  return value === undefined ? undefined : positive(name, value);
+}

@@ -1,0 +1,141 @@
+import type { EventEmitter } from "node:events";
+import type { Duplex } from "node:stream";
+import * as wsModule from "ws";
+import { type PerMessageDeflateOptions, WebSocket } from "ws";
+
+// This module is the one place that reaches past `ws`'s typed surface. `ws` exports
+// `PerMessageDeflate` and `extension` from its ESM entry but @types/ws does not declare them;
+// `setSocket()`, `_extensions`, `_protocol` and `_receiver` are what `WebSocketServer`'s
+// `completeUpgrade()` itself uses to put a `WebSocket` in server mode on a taken-over socket.
+
+/** A negotiated permessage-deflate extension (ws `lib/permessage-deflate.js`). @internal */
+export interface PerMessageDeflateExtension {
+  params: Record<string, unknown> | null;
+  accept(offers: unknown[]): Record<string, unknown>;
+  cleanup(): void;
+}
+
+interface PerMessageDeflateClass {
+  new (
+    options: PerMessageDeflateOptions & { isServer: boolean; maxPayload: number },
+  ): PerMessageDeflateExtension;
+  readonly extensionName: string;
+}
+
+interface ExtensionHeader {
+  parse(header: string): Record<string, unknown[]>;
+  format(extensions: Record<string, unknown[]>): string;
+}
+
+interface ServerModeWebSocket {
+  _extensions: Record<string, PerMessageDeflateExtension>;
+  _protocol: string;
+  _receiver: EventEmitter | null;
+  setSocket(socket: Duplex, head: Buffer, options: Record<string, unknown>): void;
+}
+
+const wsExtras = wsModule as unknown as {
+  PerMessageDeflate: PerMessageDeflateClass;
+  extension: ExtensionHeader;
+};
+
+/** ws's permessage-deflate implementation (RFC 7692). @internal */
+export const PerMessageDeflate: PerMessageDeflateClass = wsExtras.PerMessageDeflate;
+
+/** ws's `Sec-WebSocket-Extensions` parser and formatter (RFC 6455 §9.1). @internal */
+export const extensionHeader: ExtensionHeader = wsExtras.extension;
+
+/** Options of {@link createServerWebSocket}. @internal */
+export interface ServerWebSocketOptions {
+  protocol: string | undefined;
+  deflate: PerMessageDeflateExtension | undefined;
+  autoPong: boolean;
+  closeTimeout: number;
+  maxPayload: number;
+}
+
+/**
+ * Puts a `ws` `WebSocket` in server mode on a socket whose 101 head was already written, as
+ * `WebSocketServer#completeUpgrade()` does after writing its own head. `head` holds bytes the
+ * client sent past the upgrade request; ws unshifts them into the socket.
+ * @internal
+ */
+export function createServerWebSocket(
+  socket: Duplex,
+  head: Buffer,
+  options: ServerWebSocketOptions,
+): WebSocket {
+  const websocket = new (
+    WebSocket as unknown as new (
+      address: null,
+      protocols: undefined,
+      options: Record<string, unknown>,
+    ) => WebSocket
+  )(null, undefined, {
+    autoPong: options.autoPong,
+    closeTimeout: options.closeTimeout,
+    // ws's server default: a peer that floods pings without reading the pongs is cut off.
+    maxPendingAutoPongs: 60,
+  });
+  const internals = websocket as unknown as ServerModeWebSocket;
+  if (options.protocol !== undefined) internals._protocol = options.protocol;
+  if (options.deflate !== undefined) {
+    internals._extensions = { [PerMessageDeflate.extensionName]: options.deflate };
+  }
+  internals.setSocket(socket, head, {
+    allowSynchronousEvents: true,
+    // WebSocketServer's defaults for the limits of a message in pieces.
+    maxBufferedChunks: 256 * 1024,
+    maxFragments: 16 * 1024,
+    maxPayload: options.maxPayload,
+    skipUTF8Validation: false,
+  });
+  return websocket;
+}
+
+/**
+ * Calls `listener` when the peer's close frame arrives (before ws answers it). With
+ * `autoReply` off, ws's own answer, which it sends from the same event by calling `close()`,
+ * is suppressed: the handler answers later with its own `close()` (aiohttp's `autoclose=False`).
+ * @internal
+ */
+export function onCloseFrame(
+  websocket: WebSocket,
+  listener: (code: number, reason: Buffer) => void,
+  autoReply: boolean,
+): void {
+  const receiver = (websocket as unknown as ServerModeWebSocket)._receiver;
+  if (receiver === null) throw new Error("the WebSocket has no receiver: call setSocket() first");
+  if (autoReply) {
+    receiver.prependListener("conclude", listener);
+    return;
+  }
+  let concluding = false;
+  receiver.prependListener("conclude", (code: number, reason: Buffer) => {
+    concluding = true;
+    listener(code, reason);
+  });
+  // Runs after ws's own "conclude" listener, which is the one calling close().
+  receiver.on("conclude", () => {
+    concluding = false;
+  });
+  const close = websocket.close;
+  websocket.close = function closeUnlessConcluding(this: WebSocket, code, data) {
+    if (!concluding) close.call(this, code, data);
+  };
+}
+
+/**
+ * The close code ws attached to a receiver error (`kStatusCode`, e.g. 1009 for a message over
+ * `maxPayload`, 1007 for invalid UTF-8), or `undefined` for other errors.
+ * @internal
+ */
+export function errorCloseCode(error: Error): number | undefined {
+  for (const symbol of Object.getOwnPropertySymbols(error)) {
+    if (symbol.description === "status-code") {
+      const code = (error as unknown as Record<symbol, unknown>)[symbol];
+      return typeof code === "number" ? code : undefined;
+    }
+  }
+  return undefined;
+}

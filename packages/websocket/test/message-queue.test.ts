@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { MessageQueue } from "../src/message-queue.js";
+import { WS_CLOSING_MESSAGE, type WSMessage } from "../src/ws-message.js";
+import { WSMsgType } from "../src/ws-msg-type.js";
+
+function text(data: string): WSMessage {
+  return { type: WSMsgType.TEXT, data, extra: undefined };
+}
+
+function binary(size: number): WSMessage {
+  return { type: WSMsgType.BINARY, data: Buffer.alloc(size), extra: undefined };
+}
+
+function createQueue(limit = 1024) {
+  const calls: string[] = [];
+  const queue = new MessageQueue({
+    limit,
+    pause: () => calls.push("pause"),
+    resume: () => calls.push("resume"),
+  });
+  return { queue, calls };
+}
+
+describe("MessageQueue", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  describe("#get", () => {
+    it("returns queued messages in order", async () => {
+      const { queue } = createQueue();
+      queue.push(text("a"));
+      queue.push(text("b"));
+      expect(await queue.get(undefined)).toEqual(text("a"));
+      expect(await queue.get(undefined)).toEqual(text("b"));
+      expect(queue.length).toBe(0);
+    });
+
+    it("waits for the next push", async () => {
+      const { queue } = createQueue();
+      const pending = queue.get(undefined);
+      expect(queue.waiting).toBe(true);
+      queue.push(text("late"));
+      expect(await pending).toEqual(text("late"));
+      expect(queue.waiting).toBe(false);
+      expect(queue.length).toBe(0);
+    });
+
+    it("rejects a second concurrent get", async () => {
+      const { queue } = createQueue();
+      const first = queue.get(undefined);
+      await expect(queue.get(undefined)).rejects.toThrow(
+        new Error("Concurrent call to receive() is not allowed"),
+      );
+      queue.push(text("x"));
+      expect(await first).toEqual(text("x"));
+    });
+
+    it("rejects with a TimeoutError after the timeout and can wait again", async () => {
+      vi.useFakeTimers();
+      const { queue } = createQueue();
+      const pending = queue.get(50);
+      const assertion = expect(pending).rejects.toMatchObject({
+        name: "TimeoutError",
+        message: "No message received within 50 ms",
+      });
+      await vi.advanceTimersByTimeAsync(50);
+      await assertion;
+      expect(queue.waiting).toBe(false);
+      const next = queue.get(50);
+      queue.push(text("in time"));
+      expect(await next).toEqual(text("in time"));
+      expect(vi.getTimerCount()).toBe(0);
+    });
+  });
+
+  describe("#interrupt", () => {
+    it("resolves a waiting get without queueing", async () => {
+      const { queue } = createQueue();
+      const pending = queue.get(undefined);
+      queue.interrupt(WS_CLOSING_MESSAGE);
+      expect(await pending).toBe(WS_CLOSING_MESSAGE);
+      queue.interrupt(WS_CLOSING_MESSAGE);
+      expect(queue.length).toBe(0);
+    });
+  });
+
+  describe("flow control", () => {
+    it("pauses above the limit and resumes below it", () => {
+      const { queue, calls } = createQueue(100);
+      queue.push(binary(60));
+      expect(calls).toEqual([]);
+      queue.push(binary(60));
+      expect(calls).toEqual(["pause"]);
+      queue.push(text("x".repeat(10)));
+      expect(calls).toEqual(["pause"]);
+      queue.shift();
+      expect(calls).toEqual(["pause", "resume"]);
+      queue.shift();
+      queue.shift();
+      expect(calls).toEqual(["pause", "resume"]);
+    });
+
+    it("resumes when cleared", () => {
+      const { queue, calls } = createQueue(10);
+      queue.push(binary(20));
+      queue.clear();
+      expect(calls).toEqual(["pause", "resume"]);
+      expect(queue.shift()).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,419 @@
+import { once } from "node:events";
+import { ConnectionResetError } from "@ll/http-protocol";
+import type { BaseRequest } from "@ll/server";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  WebSocketResponse,
+  type WebSocketResponseOptions,
+  WSCloseCode,
+  type WSMessage,
+  WSMsgType,
+} from "../src/index.js";
+import { deferred } from "./helpers/deferred.js";
+import { closeServers, serve } from "./helpers/serve.js";
+import {
+  clientFrame,
+  closeClients,
+  closeEvent,
+  connect,
+  nextMessage,
+  rawConnect,
+  readResponse,
+  upgradeRequest,
+} from "./helpers/ws-client.js";
+
+afterEach(async () => {
+  vi.useRealTimers();
+  closeClients();
+  await closeServers();
+});
+
+interface Outcome {
+  ws: WebSocketResponse;
+  messages: WSMessage[];
+}
+
+/**
+ * A server whose handler records every message until CLOSE, CLOSING or CLOSED (after `script`
+ * ran, if given) and then what `receive()` returns next.
+ */
+async function recordingServer(
+  options: WebSocketResponseOptions = {},
+  script?: (ws: WebSocketResponse) => Promise<void>,
+) {
+  const outcome = deferred<Outcome>();
+  const served = await serve(async (request: BaseRequest) => {
+    const ws = new WebSocketResponse(options);
+    await ws.prepare(request);
+    const messages: WSMessage[] = [];
+    try {
+      for (;;) {
+        const message = await ws.receive();
+        messages.push(message);
+        if (message.type >= WSMsgType.CLOSING || message.type === WSMsgType.CLOSE) break;
+      }
+      await script?.(ws);
+      messages.push(await ws.receive());
+      outcome.resolve({ ws, messages });
+    } catch (error) {
+      outcome.reject(error);
+    }
+    return ws;
+  });
+  return { outcome: outcome.promise, served };
+}
+
+const CLOSED = { type: WSMsgType.CLOSED, data: undefined, extra: undefined };
+
+describe("WebSocketResponse", () => {
+  describe("#close", () => {
+    it("closes with the code and message, and takes the peer's answer as closeCode", async () => {
+      const result = deferred<unknown[]>();
+      const served = await serve(async (request) => {
+        const ws = new WebSocketResponse();
+        await ws.prepare(request);
+        const first = await ws.close({ code: 4001, message: "bye" });
+        const second = await ws.close();
+        result.resolve([
+          first,
+          second,
+          ws.closed,
+          ws.closeCode,
+          ws.exception(),
+          await ws.receive(),
+        ]);
+        return ws;
+      });
+      const client = await connect(served.url());
+      expect(await closeEvent(client)).toEqual({ code: 4001, reason: "bye" });
+      expect(await result.promise).toEqual([true, false, true, 4001, undefined, CLOSED]);
+    });
+
+    it("ends a waiting receive() with CLOSING", async () => {
+      const pending = deferred<WSMessage>();
+      const served = await serve(async (request) => {
+        const ws = new WebSocketResponse();
+        await ws.prepare(request);
+        const receiving = ws.receive();
+        await ws.close({ code: WSCloseCode.GOING_AWAY });
+        pending.resolve(await receiving);
+        return ws;
+      });
+      const client = await connect(served.url());
+      expect(await closeEvent(client)).toEqual({ code: 1001, reason: "" });
+      expect(await pending.promise).toEqual({
+        type: WSMsgType.CLOSING,
+        data: undefined,
+        extra: undefined,
+      });
+    });
+
+    it("drops the connection after the timeout when the peer never answers", async () => {
+      const result = deferred<WebSocketResponse>();
+      const served = await serve(async (request) => {
+        const ws = new WebSocketResponse({ timeout: 30 });
+        await ws.prepare(request);
+        await ws.close();
+        result.resolve(ws);
+        return ws;
+      });
+      const socket = await rawConnect(served.port);
+      socket.write(upgradeRequest("/"));
+      const pending = { rest: Buffer.alloc(0) };
+      expect((await readResponse(socket, pending)).status).toBe(101);
+      const ws = await result.promise;
+      expect(ws.closeCode).toBe(1006);
+      expect(ws.exception()).toMatchObject({
+        name: "TimeoutError",
+        message: "The peer did not answer the close frame within 30 ms",
+      });
+      await once(socket, "close");
+    });
+
+    it("rejects codes that may not be sent and long messages", async () => {
+      const errors = deferred<unknown[]>();
+      const served = await serve(async (request) => {
+        const ws = new WebSocketResponse();
+        await ws.prepare(request);
+        errors.resolve([
+          await ws.close({ code: 1006 }).catch((error: unknown) => error),
+          await ws.close({ code: 1000, message: "x".repeat(124) }).catch((error: unknown) => error),
+        ]);
+        await ws.close();
+        return ws;
+      });
+      await connect(served.url());
+      expect(await errors.promise).toEqual([
+        new RangeError("close code must be 1000-1003, 1007-1014 or 3000-4999, got 1006"),
+        new RangeError("close message must be at most 123 bytes"),
+      ]);
+    });
+
+    it("rejects sends after close()", async () => {
+      const error = deferred<unknown>();
+      const served = await serve(async (request) => {
+        const ws = new WebSocketResponse();
+        await ws.prepare(request);
+        await ws.close();
+        error.resolve(await ws.sendStr("late").catch((reason: unknown) => reason));
+        return ws;
+      });
+      await connect(served.url());
+      expect(await error.promise).toEqual(
+        new Error("WebSocket is not open: readyState 3 (CLOSED)"),
+      );
+    });
+
+    it("is what writeEof() does", async () => {
+      const served = await serve(async (request) => {
+        const ws = new WebSocketResponse();
+        await ws.prepare(request);
+        await ws.writeEof();
+        return ws;
+      });
+      const client = await connect(served.url());
+      expect(await closeEvent(client)).toEqual({ code: 1000, reason: "" });
+    });
+  });
+
+  describe("client close", () => {
+    it("delivers CLOSE with the client's code and answers it (autoclose)", async () => {
+      const { outcome, served } = await recordingServer();
+      const client = await connect(served.url());
+      client.send("before");
+      client.close(4000, "done");
+      const { ws, messages } = await outcome;
+      expect(messages).toEqual([
+        { type: WSMsgType.TEXT, data: "before", extra: undefined },
+        { type: WSMsgType.CLOSE, data: 4000, extra: "done" },
+        CLOSED,
+      ]);
+      expect(ws.closed).toBe(true);
+      expect(ws.closeCode).toBe(4000);
+      expect(await ws.close()).toBe(false);
+      expect(await closeEvent(client)).toEqual({ code: 4000, reason: "done" });
+    });
+
+    it("reports 1005 for a close frame without a code", async () => {
+      const { outcome, served } = await recordingServer();
+      const client = await connect(served.url());
+      client.close();
+      const { ws, messages } = await outcome;
+      expect(messages[0]).toEqual({ type: WSMsgType.CLOSE, data: 1005, extra: "" });
+      expect(ws.closeCode).toBe(1005);
+    });
+
+    it("lets the handler answer when autoclose is off", async () => {
+      const { outcome, served } = await recordingServer({ autoclose: false }, async (ws) => {
+        expect(ws.closed).toBe(false);
+        await ws.sendStr("last words");
+        expect(await ws.receive()).toEqual({
+          type: WSMsgType.CLOSING,
+          data: undefined,
+          extra: undefined,
+        });
+        expect(await ws.close({ code: 4002, message: "my terms" })).toBe(true);
+      });
+      const client = await connect(served.url());
+      const lastWords = nextMessage(client);
+      const closed = closeEvent(client);
+      client.close(4000, "done");
+      const { ws, messages } = await outcome;
+      expect(messages).toEqual([{ type: WSMsgType.CLOSE, data: 4000, extra: "done" }, CLOSED]);
+      expect(ws.closeCode).toBe(4000);
+      expect(await lastWords).toEqual([Buffer.from("last words"), false]);
+      expect(await closed).toEqual({ code: 4002, reason: "my terms" });
+    });
+
+    it("delivers ERROR when the connection is lost without a close frame", async () => {
+      const { outcome, served } = await recordingServer();
+      const client = await connect(served.url());
+      // The send callback runs once the bytes are in the socket, so terminate() keeps them.
+      await new Promise((resolve) => client.send("before", resolve));
+      client.terminate();
+      const { ws, messages } = await outcome;
+      expect(messages).toEqual([
+        { type: WSMsgType.TEXT, data: "before", extra: undefined },
+        { type: WSMsgType.ERROR, data: expect.any(ConnectionResetError), extra: undefined },
+        CLOSED,
+      ]);
+      expect(messages[1]!.data).toMatchObject({
+        message: "WebSocket connection lost without a close frame",
+      });
+      expect(ws.closeCode).toBe(1006);
+      expect(ws.exception()).toBe(messages[1]!.data);
+    });
+
+    it("returns CLOSED after the close, then throws on the 5th call", async () => {
+      const results = deferred<unknown[]>();
+      const served = await serve(async (request) => {
+        const ws = new WebSocketResponse();
+        await ws.prepare(request);
+        const seen: unknown[] = [];
+        for (let call = 0; call < 6; call++) {
+          seen.push(
+            await ws.receive().then(
+              (message) => message.type,
+              (error: Error) => error,
+            ),
+          );
+        }
+        results.resolve(seen);
+        return ws;
+      });
+      const client = await connect(served.url());
+      client.close(1000);
+      expect(await results.promise).toEqual([
+        WSMsgType.CLOSE,
+        WSMsgType.CLOSED,
+        WSMsgType.CLOSED,
+        WSMsgType.CLOSED,
+        WSMsgType.CLOSED,
+        new Error("WebSocket connection is closed."),
+      ]);
+    });
+  });
+
+  describe("protocol errors", () => {
+    it("closes with 1009 on a message over maxMsgSize", async () => {
+      const { outcome, served } = await recordingServer({ maxMsgSize: 1024 });
+      const client = await connect(served.url(), undefined, { perMessageDeflate: false });
+      const closed = closeEvent(client);
+      client.send(Buffer.alloc(1024, 1));
+      client.send(Buffer.alloc(1025, 1));
+      const { ws, messages } = await outcome;
+      expect(messages).toHaveLength(3);
+      expect(messages[0]).toEqual({
+        type: WSMsgType.BINARY,
+        data: Buffer.alloc(1024, 1),
+        extra: undefined,
+      });
+      expect(messages[1]).toMatchObject({ type: WSMsgType.ERROR, extra: undefined });
+      expect(messages[1]!.data).toBeInstanceOf(RangeError);
+      expect((messages[1]!.data as Error).message).toBe("Max payload size exceeded");
+      expect(messages[2]).toEqual(CLOSED);
+      expect(ws.closeCode).toBe(WSCloseCode.MESSAGE_TOO_BIG);
+      expect(ws.exception()).toBe(messages[1]!.data);
+      expect((await closed).code).toBe(1009);
+    });
+
+    it("closes with 1009 on a compressed message that inflates over maxMsgSize", async () => {
+      const { outcome, served } = await recordingServer({ maxMsgSize: 10_000 });
+      const client = await connect(served.url(), undefined, { perMessageDeflate: true });
+      expect(client.extensions).not.toBe("");
+      const closed = closeEvent(client);
+      client.send("z".repeat(20_000));
+      const { ws, messages } = await outcome;
+      expect(messages[0]).toMatchObject({ type: WSMsgType.ERROR });
+      expect(ws.closeCode).toBe(1009);
+      expect((await closed).code).toBe(1009);
+    });
+
+    it("closes with 1009 over the 4 MiB default", async () => {
+      const { outcome, served } = await recordingServer();
+      const client = await connect(served.url(), undefined, { perMessageDeflate: false });
+      client.send(Buffer.alloc(4 * 1024 * 1024 + 1));
+      expect((await closeEvent(client)).code).toBe(1009);
+      expect((await outcome).ws.closeCode).toBe(1009);
+    });
+
+    it("takes any size with maxMsgSize 0", async () => {
+      const { outcome, served } = await recordingServer({ maxMsgSize: 0 });
+      const client = await connect(served.url(), undefined, { perMessageDeflate: false });
+      client.send(Buffer.alloc(5 * 1024 * 1024));
+      client.close();
+      const { messages } = await outcome;
+      expect(messages[0]!.type).toBe(WSMsgType.BINARY);
+      expect((messages[0]!.data as Buffer).length).toBe(5 * 1024 * 1024);
+    });
+
+    it("closes with 1007 on invalid UTF-8, sending the close frame", async () => {
+      const { outcome, served } = await recordingServer();
+      const socket = await rawConnect(served.port);
+      socket.write(upgradeRequest("/"));
+      const pending = { rest: Buffer.alloc(0) };
+      expect((await readResponse(socket, pending)).status).toBe(101);
+      socket.write(clientFrame(0x1, Buffer.from([0x61, 0xff])));
+      const { ws, messages } = await outcome;
+      expect(messages[0]).toMatchObject({ type: WSMsgType.ERROR });
+      expect((messages[0]!.data as Error).message).toBe("Invalid UTF-8 sequence");
+      expect(ws.closeCode).toBe(WSCloseCode.INVALID_TEXT);
+      let bytes = pending.rest;
+      while (bytes.length < 4) bytes = Buffer.concat([bytes, (await once(socket, "data"))[0]]);
+      // FIN + close opcode, 2-byte payload: the code 1007, no reason.
+      expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x88, 0x02, 0x03, 0xef]));
+    });
+  });
+
+  describe("heartbeat", () => {
+    it("closes with 1006 when the client does not answer a ping", async () => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      const { outcome, served } = await recordingServer({ heartbeat: 1000 });
+      const client = await connect(served.url(), undefined, { autoPong: false });
+      const closed = closeEvent(client);
+      const ping = once(client, "ping");
+      await vi.advanceTimersByTimeAsync(1000);
+      await ping;
+      await vi.advanceTimersByTimeAsync(499);
+      expect(client.readyState).toBe(client.OPEN);
+      await vi.advanceTimersByTimeAsync(1);
+      const { ws, messages } = await outcome;
+      expect(messages).toHaveLength(2);
+      expect(messages[0]).toMatchObject({ type: WSMsgType.ERROR });
+      expect(messages[0]!.data).toMatchObject({
+        name: "TimeoutError",
+        message: "No frame from the peer within 500 ms of a heartbeat ping",
+      });
+      expect(messages[1]).toEqual(CLOSED);
+      expect(ws.closeCode).toBe(WSCloseCode.ABNORMAL_CLOSURE);
+      expect(ws.exception()).toBe(messages[0]!.data);
+      expect((await closed).code).toBe(1006);
+    });
+
+    it("keeps a client that answers pings", async () => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      const result = deferred<WebSocketResponse>();
+      const served = await serve(async (request) => {
+        const ws = new WebSocketResponse({ heartbeat: 1000 });
+        await ws.prepare(request);
+        for await (const message of ws) {
+          if (message.type === WSMsgType.TEXT) await ws.sendStr(message.data);
+        }
+        result.resolve(ws);
+        return ws;
+      });
+      const client = await connect(served.url());
+      const ping = once(client, "ping");
+      await vi.advanceTimersByTimeAsync(1000);
+      await ping;
+      // ws sent the pong before emitting "ping": the echo proves the server has read it.
+      client.send("after the ping");
+      expect(await nextMessage(client)).toEqual([Buffer.from("after the ping"), false]);
+      await vi.advanceTimersByTimeAsync(600);
+      client.send("still here");
+      expect(await nextMessage(client)).toEqual([Buffer.from("still here"), false]);
+      const closed = closeEvent(client);
+      client.close(1000);
+      expect(await closed).toEqual({ code: 1000, reason: "" });
+      expect((await result.promise).closeCode).toBe(1000);
+    });
+  });
+
+  describe("server shutdown", () => {
+    it("closes open WebSockets with 1001 so their handlers return", async () => {
+      const { outcome, served: server } = await recordingServer();
+      const clients = await Promise.all([connect(server.url()), connect(server.url())]);
+      const closes = clients.map((client) => closeEvent(client));
+      await server.close();
+      for (const closed of closes) {
+        expect(await closed).toEqual({ code: 1001, reason: "Server shutdown" });
+      }
+      const { ws, messages } = await outcome;
+      expect(messages).toEqual([
+        { type: WSMsgType.CLOSING, data: undefined, extra: undefined },
+        CLOSED,
+      ]);
+      expect(ws.closeCode).toBe(1001);
+    });
+  });
+});
