@@ -3,6 +3,7 @@ import * as zlib from "node:zlib";
 import { ContentEncodingError, HttpProcessingError } from "./http-exceptions.js";
 
 /** A content coding {@link createDecompressor} undoes (RFC 9110 §8.4.1). */
+/** A content coding this package can decode and encode (RFC 9110 §8.4.1). */
 export type ContentCoding = "gzip" | "deflate" | "br";
 
 /** Options of {@link createDecompressor}. */

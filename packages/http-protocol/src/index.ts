@@ -34,5 +34,5 @@ export { MultiDict, MultiDictProxy } from "./multi-dict.js";
 export type { RawHttpMessage } from "./raw-http-message.js";
 export { serializeResponseHead } from "./response-head.js";
 export { STATUS_REASONS } from "./status-reasons.js";
-export type { CompressionEncoding, StreamWriterSink } from "./stream-writer.js";
+export type { StreamWriterSink } from "./stream-writer.js";
 export { StreamWriter } from "./stream-writer.js";

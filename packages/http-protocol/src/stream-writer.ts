@@ -1,6 +1,7 @@
 import zlib from "node:zlib";
 import { chunkFrame, LAST_CHUNK } from "./chunk.js";
 import { ConnectionResetError } from "./connection-reset-error.js";
+import type { ContentCoding } from "./decompressor.js";
 
 /**
  * What a {@link StreamWriter} writes to: a `net.Socket` or `tls.TLSSocket`, or any `Writable`
@@ -16,9 +17,6 @@ export interface StreamWriterSink {
   once(event: "drain" | "close" | "error", listener: (error?: Error) => void): unknown;
   off(event: "drain" | "close" | "error", listener: (error?: Error) => void): unknown;
 }
-
-/** A content coding {@link StreamWriter.enableCompression} can apply. */
-export type CompressionEncoding = "gzip" | "deflate" | "br";
 
 // Parts smaller than this in total are copied into one buffer and written at once; larger
 // ones are written one by one under cork() so that Node sends them with one writev().
@@ -94,7 +92,7 @@ export class StreamWriter {
   }
 
   /** The content coding being applied, if any. */
-  get compression(): CompressionEncoding | undefined {
+  get compression(): ContentCoding | undefined {
     if (this.#compressor === undefined) return undefined;
     return this.#compressor instanceof zlib.Gzip
       ? "gzip"
@@ -120,7 +118,7 @@ export class StreamWriter {
    * @throws {Error} once body bytes were written, or when compression is already on.
    * @throws {RangeError} for an unknown encoding or a level out of range.
    */
-  enableCompression(encoding: CompressionEncoding, level?: number): void {
+  enableCompression(encoding: ContentCoding, level?: number): void {
     this.#assertBodyNotStarted("enableCompression");
     if (this.#compressor !== undefined) throw new Error("Compression is already enabled");
     let compressor: zlib.Gzip | zlib.Deflate | zlib.BrotliCompress;

@@ -3,8 +3,7 @@
  * `StreamResponse.enableCompression()` and `FileResponse`'s pre-compressed siblings.
  */
 
-/** A content coding the server can produce. */
-export type ContentCoding = "gzip" | "deflate" | "br";
+import type { ContentCoding } from "@ll/http-protocol";
 
 /**
  * The server's preference among codings the client accepts with the same q-value. aiohttp

@@ -7,7 +7,6 @@ export { AccessLogger, DEFAULT_ACCESS_LOG_FORMAT } from "./access-logger.js";
 export type { BaseRequestCloneOptions, BaseRequestOverrides } from "./base-request.js";
 export { BaseRequest } from "./base-request.js";
 export { BodyPartReader, PART_CHUNK_SIZE } from "./body-part-reader.js";
-export type { ContentCoding } from "./content-coding.js";
 export type { Cookie, CookieOptions } from "./cookies.js";
 export type { ETag } from "./etag.js";
 export { ETAG_ANY } from "./etag.js";

@@ -1,4 +1,4 @@
-import type { CompressionEncoding, MultiDictInit } from "@ll/http-protocol";
+import type { ContentCoding, MultiDictInit } from "@ll/http-protocol";
 import {
   CIMultiDict,
   ConnectionResetError,
@@ -12,11 +12,7 @@ import {
 import type { BaseRequest } from "./base-request.js";
 import { kConnection, kReleaseUploads } from "./base-request.js";
 import { formatLastModified, parseDateHeader } from "./conditional-headers.js";
-import {
-  addVaryAcceptEncoding,
-  type ContentCoding,
-  selectContentCoding,
-} from "./content-coding.js";
+import { addVaryAcceptEncoding, selectContentCoding } from "./content-coding.js";
 import {
   type Cookie,
   type CookieOptions,
@@ -147,7 +143,7 @@ export class StreamResponse {
   #eofPromise: Promise<void> | undefined = undefined;
   #bodyLength = 0;
   /** The content coding the body is sent with; set while preparing, when compression applies. */
-  #contentCoding: CompressionEncoding | undefined = undefined;
+  #contentCoding: ContentCoding | undefined = undefined;
   #cookies: Map<string, Cookie> | undefined = undefined;
   // Set by enableCompression(): the forced coding, or null to negotiate from Accept-Encoding.
   #compression: ContentCoding | null | undefined = undefined;

@@ -14,14 +14,40 @@ export async function connect(
   const client = new WebSocket(url, protocols, options);
   clients.add(client);
   client.on("error", () => {});
+  queueMessages(client);
   await once(client, "open");
   return client;
 }
 
+interface MessageQueue {
+  readonly messages: [Buffer, boolean][];
+  readonly waiters: ((message: [Buffer, boolean]) => void)[];
+}
+const queues = new WeakMap<WebSocket, MessageQueue>();
+
+// ws emits every message of one socket read synchronously: a `once()` loop would miss all but
+// the first, so messages are queued from the start.
+function queueMessages(client: WebSocket): void {
+  const queue: MessageQueue = { messages: [], waiters: [] };
+  queues.set(client, queue);
+  client.on("message", (data, isBinary) => {
+    const message: [Buffer, boolean] = [data as Buffer, isBinary];
+    const waiter = queue.waiters.shift();
+    if (waiter === undefined) queue.messages.push(message);
+    else waiter(message);
+  });
+}
+
 /** The next message a `ws` client receives, as `[data, isBinary]`. */
 export async function nextMessage(client: WebSocket): Promise<[Buffer, boolean]> {
-  const [data, isBinary] = await once(client, "message");
-  return [data as Buffer, isBinary as boolean];
+  const queue = queues.get(client);
+  if (queue === undefined) {
+    const [data, isBinary] = await once(client, "message");
+    return [data as Buffer, isBinary as boolean];
+  }
+  const queued = queue.messages.shift();
+  if (queued !== undefined) return queued;
+  return new Promise((resolve) => queue.waiters.push(resolve));
 }
 
 /** Waits for a `ws` client's close event: the code and reason it reports. */

@@ -1,0 +1,11 @@
+export type { BaseSiteOptions } from "./base-site.js";
+export { BaseSite } from "./base-site.js";
+export type { RunServerOptions } from "./run-server.js";
+export { runServer } from "./run-server.js";
+export type { ServerRunnerOptions } from "./server-runner.js";
+export { ServerRunner } from "./server-runner.js";
+export type { SockSiteSocket } from "./sock-site.js";
+export { SockSite } from "./sock-site.js";
+export type { TCPSiteOptions } from "./tcp-site.js";
+export { TCPSite } from "./tcp-site.js";
+export { UnixSite } from "./unix-site.js";

@@ -1,0 +1,111 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "@ll/server";
+import type { BaseSite } from "./base-site.js";
+
+/** Options of {@link ServerRunner} (aiohttp's `BaseRunner` keyword arguments). */
+export interface ServerRunnerOptions {
+  /** Shut down gracefully on SIGINT and SIGTERM (default false; `runServer()` turns it on). */
+  handleSignals?: boolean;
+  /** How long `cleanup()` lets in-flight requests finish before aborting them, in ms (default 60000). */
+  shutdownTimeout?: number;
+}
+
+/** @internal Lets sites register with their runner without a public method. */
+export const kSites: unique symbol = Symbol("sites");
+
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+/**
+ * Runs a {@link Server} on one or more sites (aiohttp's `ServerRunner`): `setup()`, start sites,
+ * then `cleanup()` for a graceful shutdown.
+ *
+ * @example
+ * import { Server, Response } from "@ll/server";
+ * import { ServerRunner, TCPSite } from "@ll/runner";
+ *
+ * const runner = new ServerRunner(new Server(() => new Response({ text: "OK" })));
+ * await runner.setup();
+ * await new TCPSite(runner, "127.0.0.1", 8080).start();
+ */
+export class ServerRunner {
+  readonly #server: Server;
+  readonly #handleSignals: boolean;
+  readonly #shutdownTimeout: number;
+  readonly #sites = new Set<BaseSite>();
+  #setUp = false;
+  #cleaning: Promise<void> | undefined;
+  readonly #onSignal = (): void => {
+    void this.cleanup();
+  };
+
+  constructor(server: Server, options: ServerRunnerOptions = {}) {
+    const { handleSignals = false, shutdownTimeout = 60_000 } = options;
+    if (typeof handleSignals !== "boolean") throw new TypeError("handleSignals must be a boolean");
+    if (typeof shutdownTimeout !== "number" || !(shutdownTimeout >= 0)) {
+      throw new RangeError("shutdownTimeout must be a non-negative number");
+    }
+    this.#server = server;
+    this.#handleSignals = handleSignals;
+    this.#shutdownTimeout = shutdownTimeout;
+  }
+
+  /** The server this runner runs. */
+  get server(): Server {
+    return this.#server;
+  }
+
+  /** How long `cleanup()` waits for in-flight requests, in ms. */
+  get shutdownTimeout(): number {
+    return this.#shutdownTimeout;
+  }
+
+  /** The started sites. */
+  get sites(): readonly BaseSite[] {
+    return [...this.#sites];
+  }
+
+  /** Where the sites listen: `AddressInfo` for TCP, the path for Unix sockets. */
+  get addresses(): (AddressInfo | string)[] {
+    return this.sites.flatMap((site) => site.addresses);
+  }
+
+  /**
+   * Prepares the runner; sites can start after it.
+   * @throws {Error} when called twice.
+   */
+  async setup(): Promise<void> {
+    if (this.#setUp) throw new Error("ServerRunner.setup() was already called");
+    this.#setUp = true;
+    this.#cleaning = undefined;
+    if (this.#handleSignals) for (const signal of SIGNALS) process.on(signal, this.#onSignal);
+  }
+
+  /**
+   * Graceful shutdown, in aiohttp's order: stop listening on every site, then let the server
+   * close idle keep-alive connections, finish in-flight requests (answered with
+   * `Connection: close`), ask taken-over connections such as WebSockets to close, and abort
+   * what is left after `shutdownTimeout`. Calling it again returns the same promise.
+   */
+  cleanup(): Promise<void> {
+    if (!this.#setUp) return this.#cleaning ?? Promise.resolve();
+    this.#setUp = false;
+    if (this.#handleSignals) for (const signal of SIGNALS) process.off(signal, this.#onSignal);
+    this.#cleaning = (async () => {
+      const stopping = [...this.#sites].map((site) => site.stop());
+      await Promise.all(stopping);
+      await this.#server.shutdown(this.#shutdownTimeout);
+    })();
+    return this.#cleaning;
+  }
+
+  /** @internal */
+  [kSites] = {
+    add: (site: BaseSite): void => {
+      if (!this.#setUp) throw new Error("Call ServerRunner.setup() before starting a site");
+      this.#sites.add(site);
+    },
+    delete: (site: BaseSite): void => {
+      this.#sites.delete(site);
+    },
+  };
+}
