@@ -15,12 +15,12 @@ const site = new web.TCPSite(
   Number(process.env.PORT ?? 8080),
 );
 await site.start();
-const address = runner.addresses.find(
-  (entry): entry is import("node:net").AddressInfo => typeof entry !== "string",
-);
-console.log(`======= Serving on http://127.0.0.1:${address?.port ?? 8080}/ ======`);
-
 // Ctrl+C and `kill` shut down gracefully: in-flight requests finish first.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void runner.cleanup().then(() => process.exit(0)));
 }
+
+const address = runner.addresses.find(
+  (entry): entry is import("node:net").AddressInfo => typeof entry !== "string",
+);
+console.log(`======= Serving on http://127.0.0.1:${address?.port ?? 8080}/ ======`);
