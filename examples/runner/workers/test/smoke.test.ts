@@ -1,0 +1,47 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+import { request } from "undici";
+import { afterEach, describe, expect, it } from "vitest";
+
+const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+let child: ChildProcess | undefined;
+
+afterEach(() => {
+  child?.kill("SIGKILL");
+  child = undefined;
+});
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe("runner workers example", () => {
+  it("answers from two worker processes and drains them on SIGTERM", async () => {
+    child = spawn(process.execPath, [main], {
+      env: { ...process.env, PORT: String(await freePort()), WORKERS: "2" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let output = "";
+    for await (const chunk of child.stdout!) {
+      output += chunk;
+      if (output.includes("(Press CTRL+C to quit)")) break;
+    }
+    const url = /Running on (http:\/\/\S+:\d+)/.exec(output)![1]!;
+    const answers = new Set<string>();
+    for (let attempt = 0; attempt < 200 && answers.size < 2; attempt += 1) {
+      const response = await request(`${url}/`, { reset: true });
+      answers.add(await response.body.text());
+    }
+    expect([...answers].every((text) => /^served by worker \d+$/.test(text))).toBe(true);
+    expect(answers.size).toBe(2);
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    expect((await exited)[0]).toBe(0);
+  });
+});
