@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
+import { startExample } from "../../../start-example.js";
 
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const main = new URL("../dist/main.js", import.meta.url);
 let child: ChildProcess | undefined;
 
 afterEach(() => {
@@ -14,15 +14,12 @@ afterEach(() => {
 
 describe("runner graceful-shutdown example", () => {
   it("answers the slow request in flight after SIGTERM, then exits 0", async () => {
-    child = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: "0", SLOW_MS: "300" },
-      stdio: ["ignore", "pipe", "inherit"],
+    const started = await startExample(main, {
+      env: { SLOW_MS: "300" },
+      ready: /\(Press CTRL\+C to quit\)/,
     });
-    let output = "";
-    for await (const chunk of child.stdout!) {
-      output += chunk;
-      if (output.includes("(Press CTRL+C to quit)")) break;
-    }
+    child = started.child;
+    const output = started.output;
     const url = /Running on (http:\/\/\S+:\d+)/.exec(output)![1]!;
     const slow = request(`${url}/slow`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { Agent, request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
+import { startExample } from "../../../start-example.js";
 
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const main = new URL("../dist/main.js", import.meta.url);
 const hasOpenssl = spawnSync("openssl", ["version"]).status === 0;
 let child: ChildProcess | undefined;
 
@@ -14,15 +14,9 @@ afterEach(() => {
 
 describe("runner https example", () => {
   it.skipIf(!hasOpenssl)("serves HTTPS with its self-signed certificate", async () => {
-    child = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: "0" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let output = "";
-    for await (const chunk of child.stdout!) {
-      output += chunk;
-      if (output.includes("(Press CTRL+C to quit)")) break;
-    }
+    const started = await startExample(main, { ready: /\(Press CTRL\+C to quit\)/ });
+    child = started.child;
+    const output = started.output;
     const url = /Running on (https:\/\/\S+:\d+)/.exec(output)![1]!;
     const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
     const response = await request(`${url}/`, { dispatcher });

@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
+import { startExample } from "../../../start-example.js";
 
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const main = new URL("../dist/main.js", import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), "ll-example-"));
 const socketPath = join(dir, "app.sock");
 let child: ChildProcess | undefined;
@@ -19,15 +19,9 @@ afterEach(() => {
 
 describe("runner tcp-and-unix example", () => {
   it("answers on the TCP port and on the Unix socket", async () => {
-    child = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: "0", SOCKET_PATH: socketPath },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let output = "";
-    for await (const chunk of child.stdout!) {
-      output += chunk;
-      if (output.includes("unix:")) break;
-    }
+    const started = await startExample(main, { env: { SOCKET_PATH: socketPath }, ready: /unix:/ });
+    child = started.child;
+    const output = started.output;
     const tcpUrl = /Serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)![1]!;
     expect(output).toContain(`Serving on http://unix:${socketPath}:/`);
     const viaTcp = await request(tcpUrl);

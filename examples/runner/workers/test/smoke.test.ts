@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import net from "node:net";
-import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
+import { startExample } from "../../../start-example.js";
 
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const main = new URL("../dist/main.js", import.meta.url);
 let child: ChildProcess | undefined;
 
 afterEach(() => {
@@ -23,15 +23,12 @@ async function freePort(): Promise<number> {
 
 describe("runner workers example", () => {
   it("answers from two worker processes and drains them on SIGTERM", async () => {
-    child = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: String(await freePort()), WORKERS: "2" },
-      stdio: ["ignore", "pipe", "inherit"],
+    const started = await startExample(main, {
+      env: { PORT: String(await freePort()), WORKERS: "2" },
+      ready: /\(Press CTRL\+C to quit\)/,
     });
-    let output = "";
-    for await (const chunk of child.stdout!) {
-      output += chunk;
-      if (output.includes("(Press CTRL+C to quit)")) break;
-    }
+    child = started.child;
+    const output = started.output;
     const url = /Running on (http:\/\/\S+:\d+)/.exec(output)![1]!;
     const answers = new Set<string>();
     for (let attempt = 0; attempt < 200 && answers.size < 2; attempt += 1) {

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
+import { startExample } from "../../../start-example.js";
 
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const main = new URL("../dist/main.js", import.meta.url);
 let child: ChildProcess | undefined;
 
 afterEach(() => {
@@ -13,17 +13,9 @@ afterEach(() => {
 
 /** Starts the built example on a free port and returns the URL it prints. */
 async function start(): Promise<string> {
-  child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: "0" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  for await (const chunk of child.stdout!) {
-    output += chunk;
-    const match = /(http:\/\/\S+?:\d+\/)/.exec(output);
-    if (match) return match[1]!;
-  }
-  throw new Error(`the example exited without printing its URL:\n${output}`);
+  const started = await startExample(main, { ready: /(http:\/\/\S+?:\d+\/)/ });
+  child = started.child;
+  return started.url;
 }
 
 describe("server hello example", () => {
