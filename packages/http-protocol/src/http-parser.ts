@@ -62,6 +62,7 @@ export abstract class HttpParser<M> {
   #closeAfterBody = false;
   #closed = false;
   #upgraded = false;
+  #paused = false;
   #tail: Buffer[] = [];
   #error: unknown = undefined;
 
@@ -93,6 +94,21 @@ export abstract class HttpParser<M> {
     return this.#upgraded;
   }
 
+  /** True while {@link pause} holds the bytes after a message back (until {@link resume}). */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Stops parsing at the next message boundary: the message in progress (its head, then its
+   * body) still completes, and every byte after it is kept, unparsed, until {@link resume}. A
+   * connection calls it from `onMessage` when it has enough requests waiting, so one client's
+   * burst of pipelined requests is parsed a batch at a time (aiohttp's `pause_reading`).
+   */
+  pause(): void {
+    this.#paused = true;
+  }
+
   /**
    * Parses `data`, calling the handlers for everything complete in it; a partial head or body is
    * kept for the next call.
@@ -101,7 +117,7 @@ export abstract class HttpParser<M> {
    */
   feedData(data: Buffer): void {
     if (this.#error !== undefined) throw this.#error;
-    if (this.#upgraded) {
+    if (this.#upgraded || (this.#paused && this.#atBoundary())) {
       if (data.length > 0) this.#tail.push(data);
       return;
     }
@@ -120,6 +136,10 @@ export abstract class HttpParser<M> {
     const handlers = this.#handlers;
     let position = 0;
     while (position < length) {
+      if (this.#paused && this.#atBoundary()) {
+        this.#tail.push(data.subarray(position));
+        return;
+      }
       if (this.#closed) {
         checkAfterClose(data, position);
         return;
@@ -168,6 +188,11 @@ export abstract class HttpParser<M> {
     }
   }
 
+  /** Between messages: no body and no partial head in progress. */
+  #atBoundary(): boolean {
+    return this.#payload === undefined && !this.#headReader.pending;
+  }
+
   #enterUpgraded(data: Buffer, position: number): void {
     this.#upgraded = true;
     this.#upgradeAfterBody = false;
@@ -184,6 +209,9 @@ export abstract class HttpParser<M> {
   feedEof(): void {
     if (this.#error !== undefined) throw this.#error;
     if (this.#upgraded) return;
+    if (this.#paused && this.#tail.length > 0) {
+      throw new Error("feedEof() while paused with unparsed bytes: resume() first");
+    }
     try {
       const payload = this.#payload;
       if (payload !== undefined) {
@@ -211,15 +239,25 @@ export abstract class HttpParser<M> {
   }
 
   /**
-   * Leaves the upgraded state (the upgrade was not taken) and parses the kept tail as HTTP at
-   * once, calling the handlers as `feedData` would.
+   * Leaves the upgraded state (the upgrade was not taken) or the {@link paused} one and parses
+   * the kept bytes at once, calling the handlers as `feedData` would; if a handler pauses the
+   * parser again, what is left stays kept.
    * @throws {HttpProcessingError} as {@link feedData} does.
    */
   resume(): void {
-    if (!this.#upgraded) return;
+    if (!this.#upgraded && !this.#paused) return;
     this.#upgraded = false;
-    const tail = this.takeTail();
-    if (tail.length > 0) this.feedData(tail);
+    this.#paused = false;
+    const tail = this.#tail;
+    this.#tail = [];
+    // Chunk by chunk, not concatenated: a burst is resumed many times, a batch at a time.
+    for (let index = 0; index < tail.length; index++) {
+      if (this.#upgraded || this.#paused) {
+        for (let rest = index; rest < tail.length; rest++) this.#tail.push(tail[rest]!);
+        return;
+      }
+      this.feedData(tail[index]!);
+    }
   }
 }
 

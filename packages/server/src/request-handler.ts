@@ -19,7 +19,7 @@ import type {
   RequestConnection,
 } from "./request-connection.js";
 import type { ServerInternals } from "./server.js";
-import { StreamReader } from "./stream-reader.js";
+import { EMPTY_PAYLOAD, StreamReader } from "./stream-reader.js";
 import { kFinishSync, kFlushHead, kOutputStarted, StreamResponse } from "./stream-response.js";
 
 // aiohttp 3.14 stops reading a connection that has this many requests waiting for an answer.
@@ -31,6 +31,9 @@ const DRAIN_LIMIT = 256 * 1024;
 // How long a closing connection waits for the client to close its side before it is destroyed
 // (aiohttp's lingering_time): closing at once could reset the connection and lose the answer.
 const LINGER_TIME = 10_000;
+// Most bytes read and discarded while lingering: enough for a client to notice the answer to an
+// upload it is still sending, not a way to keep the server reading for free.
+const LINGER_LIMIT = 16 * 1024 * 1024;
 
 // Connection states.
 const OPEN = 0;
@@ -58,6 +61,8 @@ class PendingRequest {
   bodyPaused = false;
   expectContinue = false;
   continueSent = false;
+  /** The handler started reading the body. */
+  readStarted = false;
   discarding = false;
   discardFrom = 0;
   decompressor: Transform | undefined = undefined;
@@ -70,17 +75,6 @@ class PendingRequest {
     this.bodyDone = payload === EMPTY_PAYLOAD;
   }
 }
-
-let emptyPayload: StreamReader | undefined;
-/** The body of every request without one: at EOF, shared (aiohttp's `EMPTY_PAYLOAD`). */
-function getEmptyPayload(): StreamReader {
-  if (emptyPayload === undefined) {
-    emptyPayload = new StreamReader({});
-    emptyPayload.feedEof();
-  }
-  return emptyPayload;
-}
-const EMPTY_PAYLOAD: StreamReader = getEmptyPayload();
 
 const PLAIN_PREPARE = StreamResponse.prototype.prepare;
 const PLAIN_WRITE_EOF = StreamResponse.prototype.writeEof;
@@ -135,6 +129,9 @@ export class RequestHandler implements RequestConnection {
   #headStart = 0;
   #idleSince = 0;
   #closingSince = 0;
+  #lingered = 0;
+  #requestStart = 0;
+  #eofPending = false; // the client's FIN came while the parser held bytes back
   #requestsHandled = 0;
   #closeReason: Error | undefined = undefined;
 
@@ -167,7 +164,7 @@ export class RequestHandler implements RequestConnection {
       this.#onClose();
       return;
     }
-    this.#headStart = Date.now();
+    this.#headStart = this.#requestStart = Date.now();
     this.#armTimer(this.#timerStep());
   }
 
@@ -197,16 +194,26 @@ export class RequestHandler implements RequestConnection {
       this.#state === OPEN &&
       !this.#running &&
       this.#queue.length === 0 &&
-      this.#parsing === undefined
+      this.#parsing === undefined &&
+      (this.#pause & PAUSE_QUEUE) === 0
     );
   }
 
   // ---- reading ---------------------------------------------------------------------------
 
   readonly #onData = (chunk: Buffer): void => {
-    // Closing, or past the last request to read: discard.
-    if (this.#state !== OPEN || (this.#stopped && this.#parsing === undefined)) return;
-    if (this.#parsing === undefined && this.#headStart === 0) this.#headStart = Date.now();
+    if (this.#state !== OPEN) {
+      // Lingering: read and discard, within bounds.
+      this.#lingered += chunk.length;
+      if (this.#lingered > LINGER_LIMIT) this.#closeNow();
+      return;
+    }
+    // Past the last request to read: discard.
+    if (this.#stopped && this.#parsing === undefined) return;
+    if (this.#parsing === undefined && this.#headStart === 0) {
+      this.#headStart = Date.now();
+      if (this.#requestStart === 0) this.#requestStart = this.#headStart;
+    }
     this.#idleSince = 0;
     try {
       this.#parser.feedData(chunk);
@@ -231,10 +238,15 @@ export class RequestHandler implements RequestConnection {
         highWaterMark: BODY_HIGH_WATER_MARK,
         onPause: () => this.#bodyPause(pending!, true),
         onResume: () => this.#bodyPause(pending!, false),
-        onFirstRead: () => this.#sendContinue(pending!),
+        onFirstRead: () => {
+          pending!.readStarted = true;
+          this.#sendContinue(pending!);
+        },
       });
       entry = pending = new PendingRequest(message, payload, undefined);
       entry.expectContinue = message.version.minor !== 0 && hasExpectContinue(message.rawHeaders);
+      // The body is part of the request: requestTimeout runs until it is all in.
+      if (this.#requestStart === 0) this.#requestStart = Date.now();
       if (options.autoDecompress && message.compression !== undefined) {
         this.#startDecompressor(entry, message.compression);
       }
@@ -245,7 +257,12 @@ export class RequestHandler implements RequestConnection {
     // RFC 9112 §9.6: nothing after a request that closes the connection is read.
     if (message.shouldClose) this.#stopped = true;
     this.#queue.push(entry);
-    if (this.#queue.length >= QUEUE_LIMIT) this.#pauseFor(PAUSE_QUEUE);
+    if (this.#queue.length >= QUEUE_LIMIT) {
+      // Enough work queued: the rest of a burst stays unparsed (and the socket unread) until
+      // this batch is answered, so one client cannot hold the event loop (aiohttp pauses too).
+      this.#pauseFor(PAUSE_QUEUE);
+      this.#parser.pause();
+    }
   }
 
   /** @internal HttpParserHandlers */
@@ -254,7 +271,8 @@ export class RequestHandler implements RequestConnection {
     if (entry === undefined) return; // the body of an ignored request
     entry.received += chunk.length;
     if (entry.discarding) {
-      if (entry.received - entry.discardFrom > DRAIN_LIMIT) this.#closeNow();
+      // Too much to drain: stop keeping the connection, but linger so the answer survives.
+      if (entry.received - entry.discardFrom > DRAIN_LIMIT) this.#closeGracefully();
       return;
     }
     const decompressor = entry.decompressor;
@@ -270,6 +288,7 @@ export class RequestHandler implements RequestConnection {
 
   /** @internal HttpParserHandlers */
   onMessageComplete(_trailers: CIMultiDictProxy<string> | undefined): void {
+    this.#requestStart = 0; // the whole request arrived
     const entry = this.#parsing;
     if (entry === undefined) return;
     this.#parsing = undefined;
@@ -341,12 +360,18 @@ export class RequestHandler implements RequestConnection {
   }
 
   readonly #onEnd = (): void => {
+    if (this.#state === OPEN && this.#parser.paused) {
+      // Requests of a burst still wait unparsed: the FIN counts once they are read.
+      this.#eofPending = true;
+      return;
+    }
     this.#readEnded = true;
     if (this.#state !== OPEN) {
       if (this.#state === CLOSING) this.#socket.destroy();
       return;
     }
-    if (!this.#stopped) {
+    // A body still arriving is cut short even after the last request was seen (HTTP/1.0).
+    if (!this.#stopped || this.#parsing !== undefined) {
       try {
         this.#parser.feedEof();
       } catch (error) {
@@ -375,8 +400,13 @@ export class RequestHandler implements RequestConnection {
   }
 
   readonly #onError = (error: Error): void => {
-    // ECONNRESET and friends: 'close' follows and does the cleanup.
-    this.#closeReason = error;
+    // ECONNRESET and friends: 'close' follows and does the cleanup, but a response being
+    // written learns of the error first (its write rejects), so its request's signal must
+    // abort now, before the handler moves on.
+    this.#closeReason = new ConnectionResetError(`Connection lost: ${error.message}`, {
+      cause: error,
+    });
+    this.#current?.request?.[kAbort](this.#closeReason);
   };
 
   readonly #onClose = (): void => {
@@ -441,8 +471,6 @@ export class RequestHandler implements RequestConnection {
   #afterResponse(entry: PendingRequest, keepAlive: boolean): boolean {
     const queue = this.#queue;
     queue.shift();
-    if ((this.#pause & PAUSE_QUEUE) !== 0 && queue.length < QUEUE_LIMIT)
-      this.#resumeFor(PAUSE_QUEUE);
     if (this.#state !== OPEN) return false;
     if (!keepAlive) {
       // Nothing unread (the usual `Connection: close`): close once the answer is flushed, as
@@ -451,7 +479,9 @@ export class RequestHandler implements RequestConnection {
       return false;
     }
     if (!entry.bodyDone && !this.#startDiscarding(entry)) return false;
-    if (this.#parser.upgraded) this.#resumeAfterUpgrade();
+    // The parser stops after an upgrade request, which is therefore the last one queued: only
+    // once it is answered (without a hand-off) is what follows it HTTP again.
+    if (this.#parser.upgraded && queue.length === 0) this.#resumeAfterUpgrade();
     if (queue.length > 0 && this.#corked) this.#scheduleUncork();
     return true;
   }
@@ -461,6 +491,11 @@ export class RequestHandler implements RequestConnection {
     if (this.#state !== OPEN) return;
     this.#uncork();
     if (this.#queue.length > 0) return; // only when the state changed: nothing to do
+    if ((this.#pause & PAUSE_QUEUE) !== 0) {
+      // A batch of a burst is answered: let other connections run before parsing the next.
+      setImmediate(this.#resumeParsing);
+      return;
+    }
     if (this.#parsing === undefined && !this.#stopped) {
       this.#idleSince = Date.now();
       if (this.#server.options.keepaliveTimeout === 0 || this.#server.shuttingDown)
@@ -672,6 +707,23 @@ export class RequestHandler implements RequestConnection {
     return true;
   }
 
+  readonly #resumeParsing = (): void => {
+    if (this.#state !== OPEN) return;
+    this.#pause &= ~PAUSE_QUEUE;
+    try {
+      this.#parser.resume();
+    } catch (error) {
+      this.#onParseError(error);
+    }
+    if (this.#queue.length > 1) this.#cork();
+    if (!this.#running && this.#queue.length > 0) this.#run();
+    if (this.#eofPending && !this.#parser.paused) {
+      this.#eofPending = false;
+      this.#onEnd();
+    }
+    this.#updateFlow();
+  };
+
   #resumeAfterUpgrade(): void {
     // The handler answered an upgrade request without taking the connection: what followed
     // the head is HTTP again (aiohttp's set_upgraded(False) in finish_response).
@@ -771,7 +823,12 @@ export class RequestHandler implements RequestConnection {
       // come, so the connection cannot carry another request (RFC 9110 §10.1.1).
       if (entry.expectContinue && !entry.continueSent) return false;
       const length = entry.message!.contentLength;
-      if (length !== undefined && length - entry.received > DRAIN_LIMIT) return false;
+      if (length === undefined) {
+        // Chunked: how much is left is unknown. A body the handler never touched will not be
+        // read, so say the connection closes (it then lingers, discarding, so the client that
+        // is still sending gets to read this answer).
+        if (!entry.readStarted) return false;
+      } else if (length - entry.received > DRAIN_LIMIT) return false;
     }
     return true;
   }
@@ -926,9 +983,12 @@ export class RequestHandler implements RequestConnection {
    * nothing timer-related is allocated per request.
    */
   #timerStep(): number {
-    const { headersTimeout, keepaliveTimeout } = this.#server.options;
-    if (headersTimeout === 0) return keepaliveTimeout === 0 ? LINGER_TIME : keepaliveTimeout;
-    return keepaliveTimeout === 0 ? headersTimeout : Math.min(headersTimeout, keepaliveTimeout);
+    const { headersTimeout, keepaliveTimeout, requestTimeout } = this.#server.options;
+    let step = LINGER_TIME;
+    for (const timeout of [headersTimeout, keepaliveTimeout, requestTimeout]) {
+      if (timeout > 0 && timeout < step) step = timeout;
+    }
+    return step;
   }
 
   #armTimer(delay: number): void {
@@ -955,12 +1015,20 @@ export class RequestHandler implements RequestConnection {
       else this.#armTimer(deadline - now);
       return;
     }
-    const { headersTimeout, keepaliveTimeout } = this.#server.options;
+    const { headersTimeout, keepaliveTimeout, requestTimeout } = this.#server.options;
     let next = now + this.#timerStep();
     if (headersTimeout > 0 && this.#headStart !== 0) {
       const deadline = this.#headStart + headersTimeout;
       if (now >= deadline) {
-        this.#onHeadersTimeout();
+        this.#onHeadersTimeout("the request head took too long");
+        return;
+      }
+      next = Math.min(next, deadline);
+    }
+    if (requestTimeout > 0 && this.#requestStart !== 0) {
+      const deadline = this.#requestStart + requestTimeout;
+      if (now >= deadline) {
+        this.#onRequestTimeout();
         return;
       }
       next = Math.min(next, deadline);
@@ -977,7 +1045,37 @@ export class RequestHandler implements RequestConnection {
     this.#armTimer(next - now);
   };
 
-  #onHeadersTimeout(): void {
+  /** The request (head and body) did not arrive within `requestTimeout`. */
+  #onRequestTimeout(): void {
+    this.#requestStart = 0;
+    const entry = this.#parsing;
+    if (entry === undefined || entry.discarding) {
+      this.#onHeadersTimeout("the request took too long to arrive");
+      return;
+    }
+    // The body stops here: its reader fails with a 408 error, which is also the answer of a
+    // handler that lets it propagate.
+    const error = new HttpProcessingError(
+      `the request body did not arrive within requestTimeout (${this.#server.options.requestTimeout} ms)`,
+      { code: 408 },
+    );
+    this.#stopped = true;
+    this.#pauseFor(PAUSE_STOPPED);
+    this.#parsing = undefined;
+    entry.bodyDone = true;
+    if (entry.decompressor !== undefined) entry.decompressor.destroy(error);
+    else entry.payload.setException(error);
+    if (entry !== this.#current) return; // answered (408 by default) when its turn comes
+    entry.request?.[kAbort](error);
+    if (entry.response?.[kOutputStarted] === true) {
+      this.#closeNow(); // too late for a status: cut the connection
+      return;
+    }
+    // Do not wait for the handler to give up: answer now; what it returns later is dropped.
+    this.#sendAndClose(408, `408 Request Timeout: ${error.message}`);
+  }
+
+  #onHeadersTimeout(what: string): void {
     const entry = this.#parsing;
     if (entry?.discarding) {
       this.#closeNow(); // the body after an answered request stopped coming
@@ -991,6 +1089,6 @@ export class RequestHandler implements RequestConnection {
     }
     this.#stopped = true;
     this.#pauseFor(PAUSE_STOPPED);
-    this.#sendAndClose(408, "408 Request Timeout: the request head took too long");
+    this.#sendAndClose(408, `408 Request Timeout: ${what}`);
   }
 }

@@ -30,6 +30,13 @@ export interface ServerOptions {
    * `headersTimeout`). 0 disables it.
    */
   headersTimeout?: number;
+  /**
+   * Most ms a client may take to send a whole request, head and body, from its first byte;
+   * past it the server answers 408 (if no response has started) and closes (default 300000,
+   * Node's `requestTimeout`). It bounds a client that trickles or stops sending its body,
+   * which `headersTimeout` does not see. 0 disables it.
+   */
+  requestTimeout?: number;
   /** Put the error's stack in the body of 500 responses (default false). */
   debug?: boolean;
   /** Where handler errors go (default `console`). */
@@ -57,6 +64,7 @@ export interface ResolvedServerOptions {
   readonly clientMaxSize: number;
   readonly handlerCancellation: boolean;
   readonly headersTimeout: number;
+  readonly requestTimeout: number;
   readonly debug: boolean;
   readonly logger: Logger;
   readonly accessLogger: AccessLogger | undefined;
@@ -138,6 +146,7 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     clientMaxSize: size("clientMaxSize", given.clientMaxSize, 1024 * 1024, 0),
     handlerCancellation: flag("handlerCancellation", given.handlerCancellation, false),
     headersTimeout: duration("headersTimeout", given.headersTimeout, 60_000),
+    requestTimeout: duration("requestTimeout", given.requestTimeout, 300_000),
     debug: flag("debug", given.debug, false),
     logger,
     accessLogger:

@@ -329,3 +329,33 @@ export class StreamReader implements AsyncIterable<Buffer> {
     }
   }
 }
+
+/**
+ * The body of every request that has none (aiohttp's `EMPTY_PAYLOAD`): at EOF from the start.
+ * One instance serves every connection, so nothing may change it: feeding, failing and
+ * un-reading are refused or ignored, and reads find nothing to consume.
+ */
+class EmptyPayload extends StreamReader {
+  constructor() {
+    super();
+    super.feedEof();
+    Object.freeze(this);
+  }
+
+  /** Ignored: an empty body gets no data. */
+  override feedData(_chunk: Buffer): void {}
+
+  /** Ignored: already at EOF. */
+  override feedEof(): void {}
+
+  /** Ignored: a body that is complete cannot fail, and failing it would fail it for everyone. */
+  override setException(_error: unknown): void {}
+
+  /** @throws {Error} always: the shared empty body cannot take bytes back. */
+  override unreadData(chunk: Buffer): void {
+    if (chunk.length > 0) throw new Error("Cannot unread data into an empty request body");
+  }
+}
+
+/** The shared, immutable body of requests without one. @internal */
+export const EMPTY_PAYLOAD: StreamReader = new EmptyPayload();
