@@ -8,4 +8,5 @@ export type { SockSiteSocket } from "./sock-site.js";
 export { SockSite } from "./sock-site.js";
 export type { TCPSiteOptions } from "./tcp-site.js";
 export { TCPSite } from "./tcp-site.js";
+export type { UnixSiteOptions } from "./unix-site.js";
 export { UnixSite } from "./unix-site.js";

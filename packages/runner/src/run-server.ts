@@ -5,7 +5,7 @@ import type { BaseSite } from "./base-site.js";
 import { ServerRunner } from "./server-runner.js";
 import { SockSite, type SockSiteSocket } from "./sock-site.js";
 import { TCPSite } from "./tcp-site.js";
-import { UnixSite } from "./unix-site.js";
+import { checkSocketMode, UnixSite } from "./unix-site.js";
 
 /** Options of {@link runServer} (aiohttp's `run_app` keyword arguments). */
 export interface RunServerOptions {
@@ -15,6 +15,11 @@ export interface RunServerOptions {
   port?: number;
   /** A Unix socket path to listen on, as well. */
   path?: string;
+  /**
+   * The Unix socket's permission bits, e.g. `0o660` so nginx in the socket's group can connect
+   * (needs `path`; default: what the process umask gives).
+   */
+  mode?: number;
   /** A socket bound elsewhere to serve on, as well. */
   sock?: SockSiteSocket;
   /** HTTPS: `tls.createServer()` options such as `{ key, cert }`. */
@@ -48,7 +53,10 @@ const MAX_RESTART_DELAY = 10_000;
  * import { runServer } from "@ll/runner";
  *
  * await runServer(() => new Response({ text: "OK" }), { port: 8080 });
- * @throws {Error} when a port is in use or cannot be bound (e.g. "port 80 on 0.0.0.0 is already in use").
+ * @throws {Error} when a port is in use or cannot be bound (e.g. "port 80 on 0.0.0.0 is already in use"),
+ *   or the Unix socket cannot be created or given its `mode`.
+ * @throws {TypeError} for `mode` without `path`.
+ * @throws {RangeError} for a `mode` outside 0..0o777, or a negative `workers`.
  */
 export async function runServer(
   handlerOrServer: Handler | Server,
@@ -57,6 +65,11 @@ export async function runServer(
   const workers = options.workers ?? 0;
   if (!Number.isInteger(workers) || workers < 0) {
     throw new RangeError("workers must be a non-negative integer");
+  }
+  // Checked here too so a bad value fails once in the primary, not in every forked worker.
+  checkSocketMode(options.mode);
+  if (options.mode !== undefined && options.path === undefined) {
+    throw new TypeError("mode needs path: it sets the permissions of the Unix socket file");
   }
   if (workers > 0 && cluster.isPrimary) return runPrimary(workers, options);
   return runSingle(handlerOrServer, options);
@@ -120,7 +133,13 @@ function createSites(runner: ServerRunner, options: RunServerOptions): BaseSite[
   ) {
     sites.push(new TCPSite(runner, undefined, options.port ?? 8080, tcpOptions));
   }
-  if (options.path !== undefined) sites.push(new UnixSite(runner, options.path));
+  if (options.path !== undefined) {
+    const unixOptions = {
+      ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
+      ...(options.mode === undefined ? {} : { mode: options.mode }),
+    };
+    sites.push(new UnixSite(runner, options.path, unixOptions));
+  }
   if (options.sock !== undefined) sites.push(new SockSite(runner, options.sock));
   return sites;
 }

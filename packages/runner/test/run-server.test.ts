@@ -1,15 +1,26 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { Response } from "@ll/server";
+import { Agent } from "undici";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runServer } from "../src/run-server.js";
 import { get } from "./helpers.js";
 
 const fixture = fileURLToPath(new URL("fixtures/run-server.mjs", import.meta.url));
 let child: ChildProcess | undefined;
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "ll-run-server-"));
+});
 afterEach(() => {
   child?.kill("SIGKILL");
   child = undefined;
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Runs the fixture and resolves with the URL of its banner. */
@@ -18,7 +29,7 @@ async function start(args: string[]): Promise<string> {
   let output = "";
   for await (const chunk of child.stdout!) {
     output += chunk;
-    const match = /Running on (http:\/\/\S+:\d+)/.exec(output);
+    const match = /Running on (http:\/\/\S+:\d*)/.exec(output);
     if (match && output.includes("(Press CTRL+C to quit)")) return match[1]!;
   }
   throw new Error(`the fixture exited without its banner:\n${output}`);
@@ -59,5 +70,55 @@ describe("runServer", () => {
     const exited = once(child!, "exit");
     child!.kill("SIGTERM");
     expect((await exited)[0]).toBe(0);
+  });
+
+  it("serves on a Unix socket with mode, set before the banner", async () => {
+    const path = join(dir, "app.sock");
+    const url = await start(["unix", path, "660"]);
+    expect(url).toBe(`http://unix:${path}:`);
+    expect(statSync(path).mode & 0o777).toBe(0o660);
+    const dispatcher = new Agent({ connect: { socketPath: path } });
+    try {
+      expect((await get("http://localhost/", { dispatcher })).body).toBe("done");
+    } finally {
+      await dispatcher.close();
+    }
+    const exited = once(child!, "exit");
+    child!.kill("SIGTERM");
+    expect((await exited)[0]).toBe(0);
+  });
+
+  it("says when the socket's directory is not writable", async () => {
+    // Root may write anywhere, so as root the server runs as nobody.
+    const asRoot = process.getuid?.() === 0;
+    chmodSync(dir, 0o755);
+    const locked = join(dir, "locked");
+    mkdirSync(locked, { mode: 0o555 });
+    const path = join(locked, "app.sock");
+    child = spawn(process.execPath, [fixture, "unix", path, "660"], {
+      stdio: ["ignore", "ignore", "pipe"],
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `Error: cannot listen on ${path}: the directory ${locked} is not writable by this process\n`,
+    );
+  });
+
+  it("refuses mode without path, and a mode out of range", async () => {
+    const handler = () => new Response({ text: "OK" });
+    await expect(runServer(handler, { mode: 0o660, handleSignals: false })).rejects.toThrow(
+      new TypeError("mode needs path: it sets the permissions of the Unix socket file"),
+    );
+    await expect(
+      runServer(handler, { path: join(dir, "app.sock"), mode: 0o1000, handleSignals: false }),
+    ).rejects.toThrow(
+      new RangeError("mode must be an integer from 0 to 0o777 (e.g. 0o660), got 512"),
+    );
   });
 });

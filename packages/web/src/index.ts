@@ -52,6 +52,7 @@ export type {
   ServerRunnerOptions,
   SockSiteSocket,
   TCPSiteOptions,
+  UnixSiteOptions,
 } from "@ll/runner";
 export {
   BaseSite,
