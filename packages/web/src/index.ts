@@ -86,7 +86,9 @@ export type {
   MultipartSource,
   PostValue,
   ResponseOptions,
+  SafeFilenameOptions,
   ServerOptions,
+  ServeStaticOptions,
   StreamReaderOptions,
   StreamResponseOptions,
 } from "@ll/server";
@@ -165,6 +167,8 @@ export {
   Server,
   StreamReader,
   StreamResponse,
+  safeFilename,
+  serveStatic,
   UploadedFile,
 } from "@ll/server";
 export type {
