@@ -64,7 +64,11 @@ export class BodyPartReader {
     return contentDispositionParam(this.headers.get("Content-Disposition"), "name");
   }
 
-  /** The `filename` (or RFC 8187 `filename*`) parameter of `Content-Disposition`. */
+  /**
+   * The `filename` (or RFC 8187 `filename*`) parameter of `Content-Disposition`, as the client
+   * sent it (`../`, backslashes, NUL included): pass it through `safeFilename()` before using
+   * it in a file system path.
+   */
   get filename(): string | undefined {
     return contentDispositionParam(this.headers.get("Content-Disposition"), "filename");
   }

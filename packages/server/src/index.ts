@@ -24,6 +24,10 @@ export type { DetachedSocket, DetachSocketOptions } from "./request-connection.j
 export { RequestHandler } from "./request-handler.js";
 export type { ResponseOptions } from "./response.js";
 export { Response } from "./response.js";
+export type { SafeFilenameOptions } from "./safe-filename.js";
+export { safeFilename } from "./safe-filename.js";
+export type { ServeStaticOptions } from "./serve-static.js";
+export { serveStatic } from "./serve-static.js";
 export type { Handler } from "./server.js";
 export { Server } from "./server.js";
 export type { ServerOptions } from "./server-options.js";

@@ -15,7 +15,10 @@ import { HTTPRequestEntityTooLarge, HTTPUnsupportedMediaType } from "./web-excep
 export interface FileField {
   /** The form field name. */
   readonly name: string;
-  /** The file name the client sent. */
+  /**
+   * The file name exactly as the client sent it: it may hold `../`, a backslash, NUL, or be
+   * empty. Pass it through `safeFilename()` before using it in a file system path.
+   */
   readonly filename: string;
   /** The part's Content-Type, `application/octet-stream` when absent (RFC 7578 §4.4). */
   readonly contentType: string;

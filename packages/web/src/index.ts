@@ -87,7 +87,9 @@ export type {
   MultipartSource,
   PostValue,
   ResponseOptions,
+  SafeFilenameOptions,
   ServerOptions,
+  ServeStaticOptions,
   StreamReaderOptions,
   StreamResponseOptions,
 } from "@ll/server";
@@ -166,6 +168,8 @@ export {
   Server,
   StreamReader,
   StreamResponse,
+  safeFilename,
+  serveStatic,
   UploadedFile,
 } from "@ll/server";
 export type {

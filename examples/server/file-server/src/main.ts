@@ -1,27 +1,16 @@
 import net from "node:net";
-import { resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type BaseRequest,
-  FileResponse,
-  HTTPForbidden,
-  HTTPMethodNotAllowed,
-  Server,
-} from "@ll/server";
+import { type BaseRequest, Server, serveStatic } from "@ll/server";
 
-// Serves ROOT (default: this example's `public` folder). FileResponse does the rest: types,
-// ETag/Last-Modified, 304/412, ranges and multi-ranges, `.br`/`.gz` siblings, 404/403.
-const root = resolve(process.env.ROOT ?? fileURLToPath(new URL("../public", import.meta.url)));
+// Serves ROOT (default: this example's `public` folder). serveStatic keeps every request inside
+// the root (`..`, `%2e%2e`, `%2f`, backslashes, NUL, dotfiles and symbolic links leaving the
+// root all get 404), answers 405 to methods other than GET and HEAD, serves `index.html` for
+// directories, and returns a FileResponse, which does the rest: types, ETag/Last-Modified,
+// 304/412, ranges and multi-ranges, `.br`/`.gz` siblings.
+const root = process.env.ROOT ?? fileURLToPath(new URL("../public", import.meta.url));
 
-function handler(request: BaseRequest): FileResponse {
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    throw new HTTPMethodNotAllowed(request.method, ["GET", "HEAD"]);
-  }
-  const relative = request.path.endsWith("/") ? `${request.path}index.html` : request.path;
-  const path = resolve(root, `.${relative}`);
-  // request.path is decoded: refuse anything that escapes the root (`/../`, `%2e%2e`).
-  if (path !== root && !path.startsWith(root + sep)) throw new HTTPForbidden();
-  return new FileResponse(path);
+function handler(request: BaseRequest) {
+  return serveStatic(request, { root, index: "index.html" });
 }
 
 const server = new Server(handler);
