@@ -64,7 +64,8 @@ const HTAB = 9;
 
 // The fields the parsers look at: framing, connection, and the singletons (RFC 9110 §5.5 and
 // its ABNF, as aiohttp's `singletons`: a second line is a 400, since two recipients may pick
-// different ones). The index in FIELD_NAMES is the field's id.
+// different ones). Unlike aiohttp, Transfer-Encoding is not one: it is a list, and its lines
+// are joined. The index in FIELD_NAMES is the field's id.
 const FIELD_NAMES = [
   "",
   "content-length",
@@ -91,7 +92,7 @@ const HOST = 6;
 const CONTENT_LOCATION = 7;
 const SEC_WEBSOCKET_KEY1 = 14;
 /** Bit `1 << id` is set for the singleton fields. */
-const SINGLETONS = 0b11_1111_1100_0110;
+const SINGLETONS = 0b11_1111_1100_0010;
 // The usual spelling of each name, compared before lower-casing (no allocation when it matches).
 const CANONICAL_NAMES = FIELD_NAMES.map(canonicalFieldName).map((name) =>
   name === "Etag" ? "ETag" : name,
@@ -139,7 +140,10 @@ function noteField(summary: FieldSummary, id: number, value: string): void {
       summary.contentLength = value;
       break;
     case TRANSFER_ENCODING:
-      summary.transferEncoding = value;
+      // A list field (RFC 9110 §5.3, §6.1 of RFC 9112): its lines join into one list, judged as
+      // if sent on one line, so `foo` then `chunked` is not read as just `chunked`.
+      summary.transferEncoding =
+        summary.transferEncoding === undefined ? value : `${summary.transferEncoding}, ${value}`;
       break;
     case CONNECTION:
       summary.connection =

@@ -5,7 +5,12 @@ import {
   InvalidURLError,
 } from "./http-exceptions.js";
 import type { HttpParserLimits } from "./http-head-parser.js";
-import { checkStartLineEndings, parseFieldLines, startLineTooLong } from "./http-head-parser.js";
+import {
+  checkStartLineEndings,
+  describeByte,
+  parseFieldLines,
+  startLineTooLong,
+} from "./http-head-parser.js";
 import type { HttpParserHandlers } from "./http-parser.js";
 import { HttpParser, UPGRADE_AFTER_BODY, UPGRADE_AFTER_HEAD, UPGRADE_NONE } from "./http-parser.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE } from "./http-payload-parser.js";
@@ -26,7 +31,10 @@ import { isToken, TARGET_RE } from "./token-tables.js";
 export interface RawRequestMessage extends RawHttpMessage {
   /** The method token as sent (case-sensitive, RFC 9110 §9.1). */
   readonly method: string;
-  /** The request-target as sent (latin1-decoded bytes, like Node's `req.url`). */
+  /**
+   * The request-target as sent, like Node's `req.url`: `/path?query`, `http://host/path`,
+   * `host:port` (CONNECT) or `*` (OPTIONS); visible ASCII, never a `#fragment`.
+   */
   readonly path: string;
 }
 
@@ -44,9 +52,14 @@ class RequestMessage extends HttpMessageHead implements RawRequestMessage {
 }
 
 const SLASH = 47;
+const HASH = 35;
+const DEL = 0x7f;
 
-// RFC 9112 §3.2.2: absolute-form starts with a URI scheme.
-const ABSOLUTE_FORM_RE = /^[A-Za-z][A-Za-z0-9+\-.]*:/;
+// RFC 9112 §3.2.2: the absolute-form an origin server takes is an "http" or "https" URI
+// (RFC 9110 §4.2) with a non-empty host (§4.2.1: reject an empty one) and no userinfo (§4.2.4:
+// treat it as an error), then a path or query, or nothing (the path is then "/").
+const ABSOLUTE_FORM_RE =
+  /^https?:\/\/(?:\[[0-9a-f:.]+\]|[a-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]*)?(?:[/?]|$)/i;
 // RFC 9112 §3.2.3: authority-form is `uri-host ":" port` (CONNECT only).
 const AUTHORITY_FORM_RE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+):[0-9]+$/;
 // RFC 9110 §7.2: `Host = uri-host [ ":" port ]`, possibly empty.
@@ -60,13 +73,16 @@ const HOST_RE = /^(?:(?:\[[0-9A-Za-z:.\-_~]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?:
  * It rejects, rather than repairs, everything two HTTP implementations could read differently:
  * Content-Length with Transfer-Encoding, a Transfer-Encoding not ending in chunked, duplicate or
  * malformed Content-Length, obs-fold, whitespace before a colon, bare CR or LF, CTLs in values,
- * malformed chunks, bad versions, HTTP/1.1 without exactly one Host. Each rejection is an
+ * malformed chunks, bad versions, HTTP/1.1 without exactly one Host, a request-target that is not
+ * visible ASCII, holds a `#fragment` or has a form its method does not take (origin-form
+ * `/path` or absolute-form `http(s)://host/path` for any method, authority-form `host:port`
+ * for CONNECT only, `*` for OPTIONS only). Each rejection is an
  * `HttpProcessingError` subclass whose `code` is the status to answer.
  *
  * Also worth knowing: empty lines before a request line are skipped (RFC 9112 §2.2); after a
  * request that closes the connection only empty lines may follow ("Data after `Connection:
  * close`", as llhttp and aiohttp); names and values are latin1-decoded, as Node does, and
- * obs-text is allowed in values; trailer fields that would carry framing, routing or content
+ * obs-text is allowed in values; repeated Transfer-Encoding lines join into one list; trailer fields that would carry framing, routing or content
  * metadata (Content-Length, Transfer-Encoding, Host, Content-Type, Authorization…) are dropped
  * (RFC 9110 §6.5.1); a CONNECT request's bytes after its head go to the tunnel (`takeTail()`),
  * never to a body; an Upgrade request's body, if announced, is read before `upgraded` is set.
@@ -139,7 +155,7 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
     }
     if (!TARGET_RE.test(path)) {
       checkStartLineEndings(text, start, lineEnd, "request");
-      throw new InvalidURLError(`Invalid request target: ${JSON.stringify(path)}`);
+      throw badTargetByte(path);
     }
     checkTarget(method, path);
 
@@ -203,22 +219,64 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
   }
 }
 
-/** Checks the request-target's form against the method (RFC 9112 §3.2). */
+/**
+ * Checks the request-target's form against the method (RFC 9112 §3.2): origin-form (`/path`)
+ * or absolute-form (`http://host/path`) for any method but CONNECT, authority-form
+ * (`host:port`) for CONNECT only, asterisk-form (`*`) for OPTIONS only.
+ */
 function checkTarget(method: string, path: string): void {
-  const first = path.charCodeAt(0);
   if (method === "CONNECT") {
     if (!AUTHORITY_FORM_RE.test(path)) {
       throw new InvalidURLError(
         `CONNECT needs an authority-form target (host:port): ${JSON.stringify(path)}`,
       );
     }
-  } else if (first === SLASH) {
+  } else if (path.charCodeAt(0) === SLASH) {
     // origin-form, the common case
   } else if (path === "*") {
     if (method !== "OPTIONS") {
       throw new InvalidURLError(`The asterisk-form target is for OPTIONS only, not ${method}`);
     }
   } else if (!ABSOLUTE_FORM_RE.test(path)) {
-    throw new InvalidURLError(`Invalid request target: ${JSON.stringify(path)}`);
+    // `host:port` also reads as an absolute-URI with the scheme "host": name the real mistake.
+    if (AUTHORITY_FORM_RE.test(path)) {
+      throw new InvalidURLError(
+        `The authority-form target (host:port) is for CONNECT only, not ${method}: ${JSON.stringify(path)}`,
+      );
+    }
+    throw new InvalidURLError(
+      `Invalid request target (want "/path", "http://host/path" or "https://host/path"): ${JSON.stringify(path)}`,
+    );
   }
+}
+
+/**
+ * The error for a target that failed TARGET_RE (called only then): names its first bad byte.
+ * A fragment is the client's alone (RFC 9110 §4.2.5) and the request-target is ASCII
+ * (RFC 9112 §3.2): two readers could disagree on where a path with either ends.
+ */
+function badTargetByte(path: string): InvalidURLError {
+  // JSON-quoted, with DEL and non-ASCII escaped too, so the message stays ASCII.
+  const quoted = JSON.stringify(path).replace(
+    /[\x7f-\xff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  if (path.length === 0) return new InvalidURLError(`Invalid request target: ${quoted}`);
+  for (let index = 0; index < path.length; index++) {
+    const code = path.charCodeAt(index);
+    if (code === HASH) {
+      return new InvalidURLError(`A fragment is not allowed in the request target: ${quoted}`);
+    }
+    if (code > DEL) {
+      return new InvalidURLError(
+        `Invalid request target (byte ${describeByte(code)} is not ASCII): ${quoted}`,
+      );
+    }
+    if (code < 0x21 || code === DEL) {
+      return new InvalidURLError(
+        `Invalid request target (control character ${describeByte(code)}): ${quoted}`,
+      );
+    }
+  }
+  return new InvalidURLError(`Invalid request target: ${quoted}`);
 }

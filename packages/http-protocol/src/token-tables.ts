@@ -35,10 +35,11 @@ export const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 export const FIELD_BLOCK_RE = /^(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*\r\n)*\r\n$/;
 
 /**
- * A request-target's bytes (RFC 9112 §3.2): visible ASCII and, like Node's parser, obs-text
- * (a raw UTF-8 path); never CTLs, SP or DEL.
+ * A request-target's bytes (RFC 9112 §3.2, RFC 3986 §2): visible ASCII but `#`, since a
+ * fragment is never sent (RFC 9110 §4.2.5). Not CTLs, SP or DEL, and, unlike Node's parser,
+ * not obs-text: a raw UTF-8 path must be percent-encoded.
  */
-export const TARGET_RE = /^[\x21-\x7e\x80-\xff]+$/;
+export const TARGET_RE = /^[\x21\x22\x24-\x7e]+$/;
 
 /** `reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )` (RFC 9112 §4), possibly empty. */
 export const REASON_RE = /^[\t\x20-\x7e\x80-\xff]*$/;

@@ -4,6 +4,7 @@ import {
   BadStatusLine,
   HttpProcessingError,
   InvalidHeader,
+  InvalidURLError,
   LineTooLong,
   TransferEncodingError,
 } from "../src/http-exceptions.js";
@@ -14,6 +15,11 @@ import { expectErrorEverySplit, parseEverySplit, parseRequests } from "./helpers
 
 const request = (fields: string, requestLine = "GET /path HTTP/1.1") =>
   `${requestLine}\r\nHost: example.com\r\n${fields}\r\n`;
+
+/** `text` with the regular-expression metacharacters escaped. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
 
 function only(input: string): RawRequestMessage {
   const result = parseEverySplit(input);
@@ -67,10 +73,10 @@ describe("HttpRequestParser", () => {
       },
     );
 
-    // aiohttp: test_url_absolute
+    // aiohttp: test_url_absolute (without its fragment: a target carries none)
     it("accepts an absolute-form target", () => {
-      expect(only(request("", "GET https://example.com:8080/a?b#c HTTP/1.1")).path).toBe(
-        "https://example.com:8080/a?b#c",
+      expect(only(request("", "GET https://example.com:8080/a?b HTTP/1.1")).path).toBe(
+        "https://example.com:8080/a?b",
       );
     });
 
@@ -96,20 +102,9 @@ describe("HttpRequestParser", () => {
 
     // aiohttp: test_parse_uri_percent_encoded, test_http_request_parser_two_slashes
     it("keeps the target as sent", () => {
-      expect(only(request("", "GET //path/%20a?q=%2F&x#frag HTTP/1.1")).path).toBe(
-        "//path/%20a?q=%2F&x#frag",
+      expect(only(request("", "GET //path/%20a?q=%2F&x HTTP/1.1")).path).toBe(
+        "//path/%20a?q=%2F&x",
       );
-    });
-
-    // aiohttp: test_parse_uri_utf8
-    it("accepts raw UTF-8 bytes in the target as latin1, like Node", () => {
-      const bytes = Buffer.concat([
-        Buffer.from("GET /"),
-        Buffer.from("путь"),
-        Buffer.from(" HTTP/1.1\r\nHost: a\r\n\r\n"),
-      ]);
-      const message = parseEverySplit(bytes).messages[0]!.message as RawRequestMessage;
-      expect(Buffer.from(message.path, "latin1").toString("utf8")).toBe("/путь");
     });
 
     it("serves HTTP/1.2 through HTTP/1.9 as HTTP/1.1", () => {
@@ -192,6 +187,185 @@ describe("HttpRequestParser", () => {
       expect(first).toBeInstanceOf(HttpProcessingError);
       expect(() => parser.feedData(Buffer.from(request("")))).toThrow(first as Error);
       expect(() => parser.feedEof()).toThrow(first as Error);
+    });
+  });
+
+  describe("request-target (RFC 9112 §3.2)", () => {
+    it.each([
+      ["origin-form", "GET /where?q=now HTTP/1.1", "/where?q=now"],
+      ["absolute-form", "GET http://example.com/info/abs HTTP/1.1", "http://example.com/info/abs"],
+      [
+        "absolute-form https",
+        "GET https://example.com/info/abs HTTP/1.1",
+        "https://example.com/info/abs",
+      ],
+      [
+        "absolute-form with a query",
+        "GET http://example.com/info/abs?a=1&b=2 HTTP/1.1",
+        "http://example.com/info/abs?a=1&b=2",
+      ],
+      ["absolute-form with an empty path", "GET http://example.com HTTP/1.1", "http://example.com"],
+      [
+        "absolute-form with an empty path and a query",
+        "GET http://example.com?a=1 HTTP/1.1",
+        "http://example.com?a=1",
+      ],
+      [
+        "absolute-form with a port",
+        "GET http://example.com:8080/x HTTP/1.1",
+        "http://example.com:8080/x",
+      ],
+      [
+        "absolute-form with an IPv6 host",
+        "GET http://[::1]:8080/x HTTP/1.1",
+        "http://[::1]:8080/x",
+      ],
+      [
+        "absolute-form with an upper-case scheme",
+        "GET HTTP://example.com/x HTTP/1.1",
+        "HTTP://example.com/x",
+      ],
+      ["authority-form for CONNECT", "CONNECT www.example.com:443 HTTP/1.1", "www.example.com:443"],
+      ["asterisk-form for OPTIONS", "OPTIONS * HTTP/1.1", "*"],
+    ])("accepts the %s target", (_name, requestLine, path) => {
+      expect(only(request("", requestLine)).path).toBe(path);
+    });
+
+    it.each([
+      ["origin-form", "/info#frag"],
+      ["origin-form with a query", "/info?a=1#frag"],
+      ["origin-form with an empty fragment", "/info#"],
+      ["absolute-form", "http://example.com/info#frag"],
+    ])("rejects a fragment in an %s target", (_name, target) => {
+      expectErrorEverySplit(
+        request("", `GET ${target} HTTP/1.1`),
+        InvalidURLError,
+        400,
+        new RegExp(
+          `^A fragment is not allowed in the request target: ${escapeRegExp(JSON.stringify(target))}$`,
+        ),
+      );
+    });
+
+    it.each([
+      [
+        "authority-form with GET",
+        "GET www.example.com:443",
+        /^The authority-form target \(host:port\) is for CONNECT only, not GET: "www\.example\.com:443"$/,
+      ],
+      [
+        "authority-form with OPTIONS",
+        "OPTIONS example.com:80",
+        /^The authority-form target \(host:port\) is for CONNECT only, not OPTIONS: "example\.com:80"$/,
+      ],
+      [
+        "IPv6 authority-form with POST",
+        "POST [::1]:443",
+        /^The authority-form target \(host:port\) is for CONNECT only, not POST: "\[::1\]:443"$/,
+      ],
+      [
+        "asterisk-form with GET",
+        "GET *",
+        /^The asterisk-form target is for OPTIONS only, not GET$/,
+      ],
+      [
+        "asterisk-form with CONNECT",
+        "CONNECT *",
+        /^CONNECT needs an authority-form target \(host:port\): "\*"$/,
+      ],
+      [
+        "absolute-form with CONNECT",
+        "CONNECT http://example.com:443/",
+        /^CONNECT needs an authority-form target/,
+      ],
+      [
+        "a scheme other than http and https",
+        "GET ftp://example.com/x",
+        /^Invalid request target \(want "\/path", "http:\/\/host\/path" or "https:\/\/host\/path"\): "ftp:\/\/example\.com\/x"$/,
+      ],
+      ["a URN", "GET urn:isbn:0451450523", /^Invalid request target \(want/],
+      ["a scheme without //", "GET http:/x", /^Invalid request target \(want/],
+      ["an empty host", "GET http:///x", /^Invalid request target \(want/],
+      ["an empty host before a query", "GET http://?x", /^Invalid request target \(want/],
+      ["userinfo", "GET http://user:pass@example.com/x", /^Invalid request target \(want/],
+      ["a bad IPv6 host", "GET http://[::g]/x", /^Invalid request target \(want/],
+      ["a bad port", "GET http://example.com:8x/x", /^Invalid request target \(want/],
+      ["a relative path", "GET index.html", /^Invalid request target \(want/],
+      ["a path without its slash", "GET ?a=1", /^Invalid request target \(want/],
+    ])("rejects %s", (_name, requestLineStart, message) => {
+      expectErrorEverySplit(
+        request("", `${requestLineStart} HTTP/1.1`),
+        InvalidURLError,
+        400,
+        message,
+      );
+    });
+
+    // aiohttp: test_parse_uri_utf8 accepts raw UTF-8; the RFC 9112 request-target is ASCII.
+    it("rejects raw UTF-8 bytes in the target", () => {
+      const bytes = Buffer.concat([
+        Buffer.from("GET /"),
+        Buffer.from("путь"),
+        Buffer.from(" HTTP/1.1\r\nHost: a\r\n\r\n"),
+      ]);
+      expectErrorEverySplit(
+        bytes,
+        InvalidURLError,
+        400,
+        /^Invalid request target \(byte 0xd0 is not ASCII\): "\/\\u00d0\\u00bf\\u00d1/,
+      );
+    });
+
+    it.each(Array.from({ length: 128 }, (_, index) => [(index + 0x80).toString(16), index + 0x80]))(
+      "rejects byte 0x%s in the target",
+      (_hex, byte) => {
+        const bytes = Buffer.from(
+          `GET /a${String.fromCharCode(byte)}b HTTP/1.1\r\nHost: a\r\n\r\n`,
+          "latin1",
+        );
+        expectErrorEverySplit(
+          bytes,
+          InvalidURLError,
+          400,
+          new RegExp(`^Invalid request target \\(byte 0x${byte.toString(16)} is not ASCII\\): `),
+        );
+      },
+    );
+
+    it("rejects a non-ASCII byte in an absolute-form host", () => {
+      expectErrorEverySplit(
+        request("", "GET http://\xe9xample.com/ HTTP/1.1"),
+        InvalidURLError,
+        400,
+        /^Invalid request target \(byte 0xe9 is not ASCII\)/,
+      );
+    });
+
+    it.each(
+      [...Array.from({ length: 32 }, (_, index) => index), 0x7f]
+        .filter((byte) => byte !== 0x0a && byte !== 0x0d)
+        .map((byte) => [byte.toString(16).padStart(2, "0"), byte]),
+    )("rejects control byte 0x%s in the target", (_hex, byte) => {
+      expectErrorEverySplit(
+        Buffer.from(`GET /a${String.fromCharCode(byte)}b HTTP/1.1\r\nHost: a\r\n\r\n`, "latin1"),
+        InvalidURLError,
+        400,
+        new RegExp(
+          `^Invalid request target \\(control character 0x${byte.toString(16).padStart(2, "0")}\\): `,
+        ),
+      );
+    });
+
+    it.each([
+      ["CR", "\r", /^Bare CR in request line$/],
+      ["LF", "\n", /^Bare LF in request line$/],
+    ])("rejects a bare %s in the target", (_name, byte, message) => {
+      expectErrorEverySplit(
+        `GET /a${byte}b HTTP/1.1\r\nHost: a\r\n\r\n`,
+        BadStatusLine,
+        400,
+        message,
+      );
     });
   });
 
@@ -483,7 +657,6 @@ describe("HttpRequestParser", () => {
       "Host",
       "Max-Forwards",
       "Server",
-      "Transfer-Encoding",
       "User-Agent",
     ])("rejects a duplicate %s", (name) => {
       const [first, second] = name === "Content-Length" ? ["1", "2"] : ["value1", "value2"];
@@ -492,6 +665,17 @@ describe("HttpRequestParser", () => {
         `GET /test HTTP/1.1\r\n${host}${name}: ${first}\r\n${name}: ${second}\r\n\r\n`,
         BadHttpMessage,
         /Duplicate/i,
+      );
+    });
+
+    // Unlike aiohttp, Transfer-Encoding is not a singleton: it is a list (RFC 9110 §5.3), and
+    // its lines join into one, which is judged as if it had been sent on one line.
+    it("reads two Transfer-Encoding lines as one list", () => {
+      expectErrorEverySplit(
+        "GET /test HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: value1\r\nTransfer-Encoding: value2\r\n\r\n",
+        TransferEncodingError,
+        501,
+        /^Unsupported transfer coding: "value1"$/,
       );
     });
 

@@ -69,7 +69,24 @@ export interface BaseRequestOverrides {
   clientMaxSize?: number;
 }
 
+const SLASH = 47;
+// An absolute-form target (RFC 9112 §3.2.2): `scheme://authority[path][?query]`.
 const ABSOLUTE_FORM_RE = /^[A-Za-z][A-Za-z0-9+\-.]*:\/\//;
+
+/**
+ * Where the authority of an absolute-form `target` ends: at its path, its query, or the end
+ * (RFC 3986 §3.2), or -1 when the target is not absolute-form. A `/path` target is told apart
+ * by its first character, without a regular expression.
+ */
+function authorityEnd(target: string): number {
+  if (target.charCodeAt(0) === SLASH || !ABSOLUTE_FORM_RE.test(target)) return -1;
+  const start = target.indexOf("://") + 3;
+  for (let index = start; index < target.length; index++) {
+    const code = target.charCodeAt(index);
+    if (code === SLASH || code === 63 /* ? */ || code === 35 /* # */) return index;
+  }
+  return target.length;
+}
 
 /**
  * An incoming HTTP request, as the handler sees it: aiohttp's `web.BaseRequest`. Head-level
@@ -196,14 +213,10 @@ export class BaseRequest {
   get host(): string {
     const host = this.#overrides?.host;
     if (host !== undefined) return host;
+    // RFC 9112 §3.2.2: an absolute-form target's authority replaces the Host header.
     const target = this.#message.path;
-    if (ABSOLUTE_FORM_RE.test(target)) {
-      try {
-        return new URL(target).host;
-      } catch {
-        // fall through to the Host header
-      }
-    }
+    const end = authorityEnd(target);
+    if (end !== -1) return target.slice(target.indexOf("://") + 3, end);
     const header = this.#message.headers.get("host");
     if (header !== undefined && header !== "") return header;
     const socket = this.#connection.socket;
@@ -222,19 +235,17 @@ export class BaseRequest {
   /**
    * The request-target relative to the host: `"/path?query"` as sent (aiohttp's `rel_url`,
    * here a string, since a WHATWG `URL` is always absolute). For an absolute-form target
-   * (`GET http://host/path`), its path and query.
+   * (`GET http://host/path?query`), what follows its authority, as sent: `"/path?query"`,
+   * with `"/"` for an empty path (`http://host` → `"/"`, `http://host?x` → `"/?x"`).
    */
   get relUrl(): string {
     let relUrl = this.#relUrl;
     if (relUrl === undefined) {
       relUrl = this.#message.path;
-      if (ABSOLUTE_FORM_RE.test(relUrl)) {
-        try {
-          const url = new URL(relUrl);
-          relUrl = url.pathname + url.search;
-        } catch {
-          // keep it as sent: the parser accepted it, `url` will report the problem
-        }
+      const end = authorityEnd(relUrl);
+      if (end !== -1) {
+        // RFC 9110 §4.2.3: an empty path is "/".
+        relUrl = relUrl.charCodeAt(end) === SLASH ? relUrl.slice(end) : `/${relUrl.slice(end)}`;
       }
       this.#relUrl = relUrl;
     }
@@ -252,9 +263,13 @@ export class BaseRequest {
     return this.#url;
   }
 
-  /** The request-target exactly as sent, query included (aiohttp's `raw_path`). */
+  /**
+   * The path and query of the target as sent, not decoded, without the scheme and host
+   * (aiohttp's `raw_path`): the same string as {@link relUrl}, so `GET http://host/a?b` gives
+   * `"/a?b"`. The target as sent, absolute-form included, is `message.path`.
+   */
   get rawPath(): string {
-    return this.#message.path;
+    return this.relUrl;
   }
 
   /** The path of the target, percent-decoded (UTF-8), without the query. */

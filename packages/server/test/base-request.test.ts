@@ -72,6 +72,97 @@ describe("BaseRequest", () => {
     });
   });
 
+  describe("absolute-form targets (RFC 9112 §3.2.2)", () => {
+    const targetAttributes = (request: BaseRequest) => ({
+      path: request.path,
+      rawPath: request.rawPath,
+      relUrl: request.relUrl,
+      queryString: request.queryString,
+      host: request.host,
+      url: request.url.href,
+      scheme: request.scheme,
+    });
+
+    it.each([
+      [
+        "GET http://example.com/info/abs HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        {
+          path: "/info/abs",
+          rawPath: "/info/abs",
+          relUrl: "/info/abs",
+          queryString: "",
+          host: "example.com",
+          url: "http://example.com/info/abs",
+          scheme: "http",
+        },
+      ],
+      [
+        // The scheme is the connection's: a client does not make plain TCP secure by saying so.
+        "GET https://example.com/info/abs HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        {
+          path: "/info/abs",
+          rawPath: "/info/abs",
+          relUrl: "/info/abs",
+          queryString: "",
+          host: "example.com",
+          url: "http://example.com/info/abs",
+          scheme: "http",
+        },
+      ],
+      [
+        "GET http://example.com/info/a%20b?x=1&y=%C3%A9 HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        {
+          path: "/info/a b",
+          rawPath: "/info/a%20b?x=1&y=%C3%A9",
+          relUrl: "/info/a%20b?x=1&y=%C3%A9",
+          queryString: "x=1&y=%C3%A9",
+          host: "example.com",
+          url: "http://example.com/info/a%20b?x=1&y=%C3%A9",
+          scheme: "http",
+        },
+      ],
+      [
+        "GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        {
+          path: "/",
+          rawPath: "/",
+          relUrl: "/",
+          queryString: "",
+          host: "example.com",
+          url: "http://example.com/",
+          scheme: "http",
+        },
+      ],
+      [
+        "GET http://example.com?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        {
+          path: "/",
+          rawPath: "/?x=1",
+          relUrl: "/?x=1",
+          queryString: "x=1",
+          host: "example.com",
+          url: "http://example.com/?x=1",
+          scheme: "http",
+        },
+      ],
+      [
+        // RFC 9112 §3.2.2: the target's authority wins over the Host header.
+        "GET HTTP://Example.com:8080/a/../b HTTP/1.1\r\nHost: other.example\r\n\r\n",
+        {
+          path: "/a/../b",
+          rawPath: "/a/../b",
+          relUrl: "/a/../b",
+          queryString: "",
+          host: "Example.com:8080",
+          url: "http://example.com:8080/b",
+          scheme: "http",
+        },
+      ],
+    ])("reads %j", async (raw, expected) => {
+      expect(await inspect(raw, targetAttributes)).toEqual(expected);
+    });
+  });
+
   it("keeps a path starting with // on the request's host", async () => {
     const url = await inspect(
       "GET //evil.com/x HTTP/1.1\r\nHost: good\r\n\r\n",

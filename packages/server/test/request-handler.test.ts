@@ -157,6 +157,91 @@ describe("RequestHandler", () => {
       expect(handler).not.toHaveBeenCalled();
     });
 
+    // The whole answer, byte for byte, to a head the parser refuses.
+    const refusal = (status: string, message: string) => {
+      const body = `${status}: ${message}\n`;
+      return `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nDate: <date>\r\nServer: ll-server\r\nConnection: close\r\n\r\n${body}`;
+    };
+
+    it.each([
+      [
+        "a fragment in the target",
+        "GET /info#frag HTTP/1.1\r\nHost: x\r\n\r\n",
+        refusal("400 Bad Request", 'A fragment is not allowed in the request target: "/info#frag"'),
+      ],
+      [
+        "an authority-form target with GET",
+        "GET www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\n\r\n",
+        refusal(
+          "400 Bad Request",
+          'The authority-form target (host:port) is for CONNECT only, not GET: "www.example.com:443"',
+        ),
+      ],
+      [
+        "an asterisk-form target with GET",
+        "GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+        refusal("400 Bad Request", "The asterisk-form target is for OPTIONS only, not GET"),
+      ],
+      [
+        "a non-ASCII byte in the target",
+        "GET /caf\xc3\xa9 HTTP/1.1\r\nHost: x\r\n\r\n",
+        refusal(
+          "400 Bad Request",
+          'Invalid request target (byte 0xc3 is not ASCII): "/caf\\u00c3\\u00a9"',
+        ),
+      ],
+      [
+        "an unknown transfer coding, then chunked, on two lines",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: foo\r\nTransfer-Encoding: chunked\r\n\r\n",
+        refusal("501 Not Implemented", 'Unsupported transfer coding: "foo"'),
+      ],
+      [
+        "an unknown transfer coding, then chunked, on one line",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: foo, chunked\r\n\r\n",
+        refusal("501 Not Implemented", 'Unsupported transfer coding: "foo"'),
+      ],
+      [
+        "chunked, then an unknown coding, on two lines",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: foo\r\n\r\n",
+        refusal("400 Bad Request", 'Transfer-Encoding must end with chunked: "chunked, foo"'),
+      ],
+      [
+        "chunked on two lines",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+        refusal("400 Bad Request", 'Transfer-Encoding lists chunked twice: "chunked, chunked"'),
+      ],
+    ])("answers %s with exactly its error and closes", async (_name, bytes, expected) => {
+      const handler = vi.fn(hello);
+      const { port } = await serve(handler);
+      const client = await RawClient.connect(port);
+      client.write(Buffer.from(bytes, "latin1"));
+      expect(await client.untilClosed()).toBe(expected);
+      expect(handler).not.toHaveBeenCalled();
+    });
+
+    // A 200 answer with a text body, byte for byte.
+    const ok = (text: string) =>
+      `HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nDate: <date>\r\nServer: ll-server\r\n\r\n${text}`;
+
+    it.each([
+      ["OPTIONS * HTTP/1.1", "OPTIONS *"],
+      ["GET http://x/info/abs HTTP/1.1", "GET /info/abs"],
+    ])("serves %j", async (requestLine, expected) => {
+      const { port } = await serve(
+        (request) => new Response({ text: `${request.method} ${request.rawPath}` }),
+      );
+      const client = await RawClient.connect(port);
+      client.write(`${requestLine}\r\nHost: x\r\n\r\n`);
+      expect(await client.untilResponses(1)).toBe(ok(expected));
+    });
+
+    it("answers a CONNECT request with an authority-form target", async () => {
+      const { port } = await serve((request) => new Response({ text: request.rawPath }));
+      const client = await RawClient.connect(port);
+      client.write("CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\n\r\n");
+      expect(await client.untilResponses(1)).toBe(ok("www.example.com:443"));
+    });
+
     it("answers 408 to a head that takes longer than headersTimeout", async () => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
       const { port } = await serve(hello, { headersTimeout: 1000 });
