@@ -8,9 +8,10 @@ import { type ETag, parseETagList } from "./etag.js";
 import { type ForwardedElement, parseForwarded } from "./forwarded.js";
 import { parseHeaderParams } from "./header-params.js";
 import { type HttpRangeSlice, parseHttpRange } from "./http-range.js";
+import { type ResolvedMultipartLimits, resolveMultipartLimits } from "./multipart-limits.js";
 import { MultipartReader } from "./multipart-reader.js";
 import { percentDecode } from "./percent-decode.js";
-import { type PostValue, readPost } from "./post.js";
+import { type FormReadOptions, type PostValue, readPost } from "./post.js";
 import type {
   DetachedSocket,
   DetachSocketOptions,
@@ -498,12 +499,17 @@ export class BaseRequest {
 
   /**
    * A streaming reader of a `multipart/*` body (aiohttp's `multipart()`); each part's
-   * `read()` is bounded by {@link clientMaxSize}.
+   * `read()` is bounded by {@link clientMaxSize}. The server's `multipartLimits` (with
+   * `options.limits` over them) are checked as the parts are read: counts and header sizes by
+   * `next()`, a part's size as its data is read.
    * @throws {HTTPBadRequest} (400) when the Content-Type is not multipart with a valid boundary.
+   * @throws {TypeError} for an unknown limit in `options.limits` or one that is not a number.
+   * @throws {RangeError} for a limit that is not a positive integer or `Infinity`.
    */
-  async multipart(): Promise<MultipartReader> {
+  async multipart(options: FormReadOptions = {}): Promise<MultipartReader> {
     return new MultipartReader(this.#message.headers, this.#payload, {
       clientMaxSize: this.clientMaxSize,
+      limits: resolveMultipartLimits(options.limits, this.#connection.multipartLimits, "limits"),
     });
   }
 
@@ -513,20 +519,38 @@ export class BaseRequest {
    * a file name as Buffers, files as `FileField`s whose data is spooled to a temporary file
    * past 1 MiB and removed once the response has been sent. Other methods than PATCH, POST,
    * PUT, TRACE and DELETE, and other content types, give an empty dict. Later calls return
-   * the same dict.
-   * @throws {HTTPRequestEntityTooLarge} (413) past {@link clientMaxSize}.
+   * the same dict (the limits of the first call apply).
+   *
+   * The server's `multipartLimits`, with `options.limits` over them, bound the form: a
+   * urlencoded body its `fields` and `fieldSize`, a multipart one all of them. A multipart body
+   * is rejected as soon as it crosses one, without reading the rest.
+   *
+   * @example
+   * ```ts
+   * const form = await request.post({ limits: { files: 1, fileSize: 10 * 1024 * 1024 } });
+   * ```
+   * @throws {HTTPRequestEntityTooLarge} (413) past {@link clientMaxSize} or a limit; the text
+   *   names it, e.g. `Too many fields: the limit is 1000 (multipartLimits.fields)`.
    * @throws {HTTPBadRequest} (400) for a malformed multipart body.
    * @throws {HTTPUnsupportedMediaType} (415) for an unknown charset.
+   * @throws {TypeError} for an unknown limit in `options.limits` or one that is not a number.
+   * @throws {RangeError} for a limit that is not a positive integer or `Infinity`.
    */
-  post(): Promise<MultiDictProxy<PostValue>> {
-    this.#post ??= this.#readPost();
+  post(options: FormReadOptions = {}): Promise<MultiDictProxy<PostValue>> {
+    // Checked on every call, so that a bad limit is never hidden by an earlier read.
+    const limits = resolveMultipartLimits(
+      options.limits,
+      this.#connection.multipartLimits,
+      "limits",
+    );
+    this.#post ??= this.#readPost(limits);
     return this.#post;
   }
 
-  async #readPost(): Promise<MultiDictProxy<PostValue>> {
+  async #readPost(limits: ResolvedMultipartLimits): Promise<MultiDictProxy<PostValue>> {
     if (!POST_METHODS.has(this.method)) return new MultiDictProxy(new MultiDict<PostValue>());
     this.#uploads ??= [];
-    return readPost(this, this.#uploads);
+    return readPost(this, this.#uploads, limits);
   }
 
   /** @internal */

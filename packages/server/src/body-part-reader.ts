@@ -10,6 +10,11 @@ import { contentDispositionParam } from "./content-disposition.js";
 import { parseFormUrlencoded } from "./form-urlencoded.js";
 import { parseHeaderParams } from "./header-params.js";
 import { type MultipartBuffer, malformedMultipart, partTooLarge } from "./multipart-buffer.js";
+import {
+  type MultipartLimitName,
+  multipartLimitExceeded,
+  type ResolvedMultipartLimits,
+} from "./multipart-limits.js";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -40,6 +45,12 @@ export class BodyPartReader {
   readonly #isFormData: boolean;
   readonly #maxSize: number;
   readonly #defaultCharset: string | undefined;
+  // fieldSize or fileSize, whichever this part is held to, and the bytes handed out so far.
+  readonly #sizeLimitName: MultipartLimitName;
+  readonly #sizeLimit: number;
+  #received = 0;
+  #name: string | undefined | null = null;
+  #filename: string | undefined | null = null;
   #atEof = false;
   // Offset below which the buffer is known not to hold the start of a delimiter.
   #scanFrom = 0;
@@ -49,7 +60,12 @@ export class BodyPartReader {
     headers: CIMultiDictProxy<string>,
     buffer: MultipartBuffer,
     delimiter: Buffer,
-    options: { isFormData: boolean; maxSize: number; defaultCharset?: string },
+    options: {
+      isFormData: boolean;
+      maxSize: number;
+      limits: ResolvedMultipartLimits;
+      defaultCharset?: string;
+    },
   ) {
     this.headers = headers;
     this.#buffer = buffer;
@@ -57,11 +73,17 @@ export class BodyPartReader {
     this.#isFormData = options.isFormData;
     this.#maxSize = options.maxSize;
     this.#defaultCharset = options.defaultCharset;
+    this.#sizeLimitName = this.filename === undefined ? "fieldSize" : "fileSize";
+    this.#sizeLimit = options.limits[this.#sizeLimitName];
   }
 
   /** The `name` parameter of `Content-Disposition` (the form field), or `undefined`. */
   get name(): string | undefined {
-    return contentDispositionParam(this.headers.get("Content-Disposition"), "name");
+    // null: not parsed yet (headers are read-only, so once is enough).
+    if (this.#name === null) {
+      this.#name = contentDispositionParam(this.headers.get("Content-Disposition"), "name");
+    }
+    return this.#name;
   }
 
   /**
@@ -70,7 +92,10 @@ export class BodyPartReader {
    * it in a file system path.
    */
   get filename(): string | undefined {
-    return contentDispositionParam(this.headers.get("Content-Disposition"), "filename");
+    if (this.#filename === null) {
+      this.#filename = contentDispositionParam(this.headers.get("Content-Disposition"), "filename");
+    }
+    return this.#filename;
   }
 
   /** Whether the part's data has been read up to its boundary. */
@@ -83,10 +108,22 @@ export class BodyPartReader {
    * is over.
    *
    * @throws {HTTPBadRequest} when the body ends before the part's closing boundary.
+   * @throws {HTTPRequestEntityTooLarge} (413) once more than the `fieldSize` limit (a part
+   *   without a file name) or the `fileSize` limit (with one) has been read.
    */
   async readChunk(size: number = PART_CHUNK_SIZE): Promise<Buffer> {
     if (this.#atEof) return EMPTY;
     if (!(size > 0)) throw new RangeError("size must be a positive number");
+    const chunk = await this.#nextChunk(size);
+    this.#received += chunk.length;
+    if (this.#received > this.#sizeLimit) {
+      throw multipartLimitExceeded(this.#sizeLimitName, this.#sizeLimit, this.#received);
+    }
+    return chunk;
+  }
+
+  /** The next up to `size` bytes of the part; empty at its end. */
+  async #nextChunk(size: number): Promise<Buffer> {
     const delimiter = this.#delimiter;
     for (;;) {
       const buffer = this.#buffer.buffer;
@@ -116,7 +153,8 @@ export class BodyPartReader {
    * Reads the rest of the part's data; with `decode`, undoes its Content-Transfer-Encoding and
    * (outside `multipart/form-data`, RFC 7578 §4.8) Content-Encoding.
    *
-   * @throws {HTTPRequestEntityTooLarge} when the part outgrows the reader's `clientMaxSize`.
+   * @throws {HTTPRequestEntityTooLarge} when the part outgrows the reader's `clientMaxSize`, or
+   *   its `fieldSize`/`fileSize` limit.
    */
   async read(options: { decode?: boolean } = {}): Promise<Buffer> {
     const chunks: Buffer[] = [];
@@ -155,9 +193,9 @@ export class BodyPartReader {
     return parseFormUrlencoded(data, options.encoding ?? this.getCharset("utf-8"));
   }
 
-  /** Reads what is left of the part into the void (aiohttp's `release`). */
+  /** Reads what is left of the part into the void (aiohttp's `release`); no size limit applies. */
   async release(): Promise<void> {
-    while (!this.#atEof) await this.readChunk(65536);
+    while (!this.#atEof) await this.#nextChunk(65536);
   }
 
   /**

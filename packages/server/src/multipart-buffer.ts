@@ -13,6 +13,8 @@ export interface MultipartSource {
 }
 
 const EMPTY = Buffer.alloc(0);
+// The smallest joined buffer allocated: small appends then copy into spare room.
+const MIN_STORE_SIZE = 16 * 1024;
 
 /**
  * The error for a malformed or truncated multipart body: a 400 whose text says what was wrong.
@@ -33,7 +35,13 @@ export function partTooLarge(maxSize: number, actualSize: number): HTTPRequestEn
 /** @internal */
 export class MultipartBuffer implements MultipartSource {
   readonly #source: MultipartSource;
+  // The unconsumed bytes: a view of `#store`, or of the source's last chunk as is.
   #buffer: Buffer = EMPTY;
+  // Memory allocated here when chunks had to be joined; room past `#buffer`'s end takes the
+  // next chunks, so a buffer that grows by small chunks is copied O(log n) times, not once per
+  // chunk (quadratic). Only bytes past the end are ever written: views handed out by
+  // `consume()` all lie before it.
+  #store: Buffer | undefined = undefined;
   #eof = false;
 
   constructor(source: MultipartSource) {
@@ -61,8 +69,7 @@ export class MultipartBuffer implements MultipartSource {
       const bytes = Buffer.isBuffer(chunk)
         ? chunk
         : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      // A StreamReader's chunks are ours to keep once handed out, so no copy unless joining.
-      this.#buffer = this.#buffer.length === 0 ? bytes : Buffer.concat([this.#buffer, bytes]);
+      this.#append(bytes);
       return true;
     }
     return false;
@@ -72,6 +79,31 @@ export class MultipartBuffer implements MultipartSource {
   async readany(): Promise<Buffer> {
     if (this.#buffer.length === 0 && !(await this.more())) return EMPTY;
     return this.consume(this.#buffer.length);
+  }
+
+  #append(bytes: Buffer): void {
+    const buffer = this.#buffer;
+    if (buffer.length === 0) {
+      // A StreamReader's chunks are ours to keep once handed out, so no copy unless joining.
+      this.#buffer = bytes;
+      this.#store = undefined;
+      return;
+    }
+    const length = buffer.length + bytes.length;
+    const store = this.#store;
+    if (store !== undefined && store.buffer === buffer.buffer) {
+      const start = buffer.byteOffset - store.byteOffset;
+      if (start + length <= store.length) {
+        bytes.copy(store, start + buffer.length);
+        this.#buffer = store.subarray(start, start + length);
+        return;
+      }
+    }
+    const grown = Buffer.allocUnsafe(Math.max(2 * length, MIN_STORE_SIZE));
+    buffer.copy(grown, 0);
+    bytes.copy(grown, buffer.length);
+    this.#store = grown;
+    this.#buffer = grown.subarray(0, length);
   }
 
   /** Removes and returns the first `length` bytes. */

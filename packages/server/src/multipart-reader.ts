@@ -7,6 +7,13 @@ import { CIMultiDict, CIMultiDictProxy, type ReadonlyMultiDict } from "@ll/http-
 import { BodyPartReader } from "./body-part-reader.js";
 import { parseHeaderParams } from "./header-params.js";
 import { MultipartBuffer, type MultipartSource, malformedMultipart } from "./multipart-buffer.js";
+import {
+  DEFAULT_MULTIPART_LIMITS,
+  type MultipartLimits,
+  multipartLimitExceeded,
+  type ResolvedMultipartLimits,
+  resolveMultipartLimits,
+} from "./multipart-limits.js";
 
 /** Options of {@link MultipartReader}. */
 export interface MultipartReaderOptions {
@@ -16,6 +23,19 @@ export interface MultipartReaderOptions {
   maxFieldSize?: number;
   /** The most header lines of a part (default 128). */
   maxHeaders?: number;
+  /**
+   * Part counts and sizes past which reading throws a 413 (defaults:
+   * {@link DEFAULT_MULTIPART_LIMITS}); counts are checked as `next()` reads each part's
+   * headers, sizes as a part's data is read.
+   */
+  limits?: MultipartLimits;
+}
+
+/** Parts seen so far by a reader and the readers nested in it. */
+interface PartCounts {
+  parts: number;
+  fields: number;
+  files: number;
 }
 
 const CRLF = Buffer.from("\r\n");
@@ -58,6 +78,9 @@ export class MultipartReader {
   readonly #clientMaxSize: number;
   readonly #maxFieldSize: number;
   readonly #maxHeaders: number;
+  readonly #limits: ResolvedMultipartLimits;
+  // Shared with nested readers: the limits hold for the whole body.
+  #counts: PartCounts = { parts: 0, fields: 0, files: 0 };
   #atBof = true;
   #atEof = false;
   #lastPart: MultipartPart | undefined;
@@ -66,12 +89,15 @@ export class MultipartReader {
    * @param headers headers with the `Content-Type: multipart/…; boundary=…` of the body.
    * @param content the body: a StreamReader or anything with `readany()`.
    * @throws {HTTPBadRequest} when the Content-Type is not multipart or has no valid boundary.
+   * @throws {TypeError} for an unknown limit or one that is not a number.
+   * @throws {RangeError} for a limit that is not a positive integer or `Infinity`.
    */
   constructor(
     headers: ReadonlyMultiDict<string>,
     content: MultipartSource,
     options: MultipartReaderOptions = {},
   ) {
+    this.#limits = resolveMultipartLimits(options.limits, DEFAULT_MULTIPART_LIMITS, "limits");
     const contentType = parseHeaderParams(headers.get("Content-Type") ?? "");
     if (contentType === undefined || !contentType.value.startsWith("multipart/")) {
       throw malformedMultipart(
@@ -109,6 +135,8 @@ export class MultipartReader {
    * closing boundary.
    *
    * @throws {HTTPBadRequest} for malformed framing or a truncated body.
+   * @throws {HTTPRequestEntityTooLarge} (413) when the part is one too many (`fields`, `files`,
+   *   `parts`) or its headers are too large (`headerSize`, `headerPairs`).
    */
   async next(): Promise<MultipartPart | null> {
     if (this.#atEof) return null;
@@ -122,17 +150,37 @@ export class MultipartReader {
     if (this.#atEof) return null;
     const headers = await this.#readHeaders();
     const contentType = parseHeaderParams(headers.get("Content-Type") ?? "");
-    const options = {
-      clientMaxSize: this.#clientMaxSize,
-      maxFieldSize: this.#maxFieldSize,
-      maxHeaders: this.#maxHeaders,
-    };
-    this.#lastPart = contentType?.value.startsWith("multipart/")
-      ? new MultipartReader(headers, this.#buffer, options)
-      : new BodyPartReader(headers, this.#buffer, this.#delimiter, {
-          isFormData: this.#isFormData,
-          maxSize: this.#clientMaxSize,
-        });
+    const limits = this.#limits;
+    const counts = this.#counts;
+    if (contentType?.value.startsWith("multipart/")) {
+      const nested = new MultipartReader(headers, this.#buffer, {
+        clientMaxSize: this.#clientMaxSize,
+        maxFieldSize: this.#maxFieldSize,
+        maxHeaders: this.#maxHeaders,
+        limits,
+      });
+      nested.#counts = counts;
+      this.#lastPart = nested;
+    } else {
+      const bodyPart = new BodyPartReader(headers, this.#buffer, this.#delimiter, {
+        isFormData: this.#isFormData,
+        maxSize: this.#clientMaxSize,
+        limits,
+      });
+      // Kept even when a limit throws below, so that a later next() skips this part.
+      this.#lastPart = bodyPart;
+      // busboy's split: a part with a file name is a file, any other one a field.
+      if (bodyPart.filename === undefined) {
+        if (++counts.fields > limits.fields) {
+          throw multipartLimitExceeded("fields", limits.fields, counts.fields);
+        }
+      } else if (++counts.files > limits.files) {
+        throw multipartLimitExceeded("files", limits.files, counts.files);
+      }
+    }
+    if (++counts.parts > limits.parts) {
+      throw multipartLimitExceeded("parts", limits.parts, counts.parts);
+    }
     return this.#lastPart;
   }
 
@@ -245,18 +293,28 @@ export class MultipartReader {
 
   async #readHeaders(): Promise<CIMultiDictProxy<string>> {
     const limit = (this.#maxHeaders + 1) * (this.#maxFieldSize + 2);
+    const headerSize = this.#limits.headerSize;
     let end: number;
+    // Where the next search for CRLF CRLF starts: what was searched is not searched again.
+    let scanFrom = 0;
     for (;;) {
       const buffer = this.#buffer.buffer;
       if (buffer.length >= 2 && buffer[0] === 0x0d && buffer[1] === 0x0a) {
         this.#buffer.consume(2);
         return new CIMultiDictProxy(new CIMultiDict<string>());
       }
-      end = buffer.indexOf(CRLF_CRLF);
+      end = buffer.indexOf(CRLF_CRLF, scanFrom);
       if (end !== -1) break;
+      // headerSize counts the header lines with their CRLFs, not the blank line: a block that
+      // fits has its CRLF CRLF within the first headerSize + 2 bytes.
+      if (buffer.length >= headerSize + 2) {
+        throw multipartLimitExceeded("headerSize", headerSize, buffer.length);
+      }
       if (buffer.length > limit) throw malformedMultipart("Multipart part headers are too large");
+      scanFrom = Math.max(0, buffer.length - 3);
       if (!(await this.#buffer.more())) throw this.#truncated();
     }
+    if (end + 2 > headerSize) throw multipartLimitExceeded("headerSize", headerSize, end + 2);
     const block = this.#buffer.consume(end + 4);
     const headers = new CIMultiDict<string>();
     let lines = 0;
@@ -268,7 +326,10 @@ export class MultipartReader {
           `A multipart part header line is longer than ${this.#maxFieldSize} bytes`,
         );
       }
-      if (++lines > this.#maxHeaders)
+      if (++lines > this.#limits.headerPairs) {
+        throw multipartLimitExceeded("headerPairs", this.#limits.headerPairs, lines);
+      }
+      if (lines > this.#maxHeaders)
         throw malformedMultipart("Too many headers in a multipart part");
       const line = block.toString("utf8", start, lineEnd);
       const colon = line.indexOf(":");

@@ -7,6 +7,11 @@ import { type CIMultiDictProxy, MultiDict, MultiDictProxy } from "@ll/http-proto
 import { BodyPartReader } from "./body-part-reader.js";
 import { parseFormUrlencoded } from "./form-urlencoded.js";
 import { malformedMultipart } from "./multipart-buffer.js";
+import {
+  DEFAULT_MULTIPART_LIMITS,
+  type MultipartLimits,
+  type ResolvedMultipartLimits,
+} from "./multipart-limits.js";
 import type { MultipartReader } from "./multipart-reader.js";
 import { UploadedFile } from "./uploaded-file.js";
 import { HTTPRequestEntityTooLarge, HTTPUnsupportedMediaType } from "./web-exceptions.js";
@@ -34,13 +39,22 @@ export interface FileField {
  */
 export type PostValue = string | Buffer | FileField;
 
+/** Options of `request.post()` and `request.multipart()`. */
+export interface FormReadOptions {
+  /**
+   * Limits for this body, each one replacing the server's `multipartLimits` value of the same
+   * name (the others stay).
+   */
+  limits?: MultipartLimits;
+}
+
 /** What {@link readPost} needs of a request. */
 export interface PostSource {
   readonly contentType: string;
   readonly charset: string | undefined;
   readonly clientMaxSize: number;
   read(): Promise<Buffer>;
-  multipart(): Promise<MultipartReader>;
+  multipart(options?: FormReadOptions): Promise<MultipartReader>;
 }
 
 /**
@@ -49,28 +63,31 @@ export interface PostSource {
  * {@link UploadedFile}; `files` collects them so that the caller can close them when the request
  * ends (also on error).
  *
- * @throws {HTTPRequestEntityTooLarge} (413) when the form data outgrows `clientMaxSize`.
+ * @throws {HTTPRequestEntityTooLarge} (413) when the form data outgrows `clientMaxSize`, or
+ *   breaks one of `limits` (the urlencoded form only knows `fields` and `fieldSize`).
  * @throws {HTTPUnsupportedMediaType} (415) for a charset the runtime cannot decode.
  * @throws {HTTPBadRequest} (400) for a malformed multipart body.
  */
 export async function readPost(
   request: PostSource,
   files: UploadedFile[],
+  limits: ResolvedMultipartLimits = DEFAULT_MULTIPART_LIMITS,
 ): Promise<MultiDictProxy<PostValue>> {
   const out = new MultiDict<PostValue>();
   const contentType = request.contentType;
   if (contentType === "multipart/form-data") {
-    await readMultipartForm(await request.multipart(), request.clientMaxSize, out, files);
+    const reader = await request.multipart({ limits });
+    await readMultipartForm(reader, request.clientMaxSize, out, files);
   } else if (contentType === "application/x-www-form-urlencoded" || contentType === "") {
     const data = await request.read();
     const charset = request.charset ?? "utf-8";
-    let pairs: Array<[string, string]>;
+    // Checked apart from parsing, so that a 413 for a limit is not taken for a bad charset.
     try {
-      pairs = parseFormUrlencoded(data, charset);
+      new TextDecoder(charset);
     } catch {
       throw new HTTPUnsupportedMediaType({ text: `Unsupported charset: ${charset}` });
     }
-    for (const [name, value] of pairs) out.add(name, value);
+    for (const [name, value] of parseFormUrlencoded(data, charset, limits)) out.add(name, value);
   }
   return new MultiDictProxy(out);
 }

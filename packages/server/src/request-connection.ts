@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import type { BaseRequest } from "./base-request.js";
+import type { ResolvedMultipartLimits } from "./multipart-limits.js";
 import type { StreamResponse } from "./stream-response.js";
 
 /** What `request.detachSocket()` returns: the raw socket and the bytes read past the head. */
@@ -30,6 +31,8 @@ export interface RequestConnection {
   readonly socket: Socket;
   /** Most bytes `request.read()` accepts (the server's `clientMaxSize`). */
   readonly clientMaxSize: number;
+  /** The limits of `request.post()` and `request.multipart()` (the server's `multipartLimits`). */
+  readonly multipartLimits: ResolvedMultipartLimits;
   /** The `Server` header value, or null to send none. */
   readonly serverHeader: string | null;
   /**

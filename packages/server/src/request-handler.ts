@@ -13,6 +13,7 @@ import {
 } from "@ll/http-protocol";
 import { BaseRequest, kAbort, kReleaseUploads } from "./base-request.js";
 import { errorResponse } from "./error-response.js";
+import type { ResolvedMultipartLimits } from "./multipart-limits.js";
 import type {
   DetachedSocket,
   DetachSocketOptions,
@@ -176,6 +177,11 @@ export class RequestHandler implements RequestConnection {
   /** @internal */
   get clientMaxSize(): number {
     return this.#server.options.clientMaxSize;
+  }
+
+  /** @internal */
+  get multipartLimits(): ResolvedMultipartLimits {
+    return this.#server.options.multipartLimits;
   }
 
   /** @internal */

@@ -1,5 +1,11 @@
 import type { Logger } from "./access-logger.js";
 import { AccessLogger } from "./access-logger.js";
+import {
+  DEFAULT_MULTIPART_LIMITS,
+  type MultipartLimits,
+  type ResolvedMultipartLimits,
+  resolveMultipartLimits,
+} from "./multipart-limits.js";
 
 /** Options of {@link Server}; each has aiohttp's default where aiohttp has one. */
 export interface ServerOptions {
@@ -19,6 +25,13 @@ export interface ServerOptions {
   maxHeaders?: number;
   /** Largest body `request.read()`/`text()`/`json()` accept, in bytes (default 1 MiB; more gets 413). 0 means no limit. */
   clientMaxSize?: number;
+  /**
+   * Limits of each form `request.post()` and `request.multipart()` read: `fields` (default
+   * 1000), `files` (100), `parts` (1000), `fieldSize` (1 MiB), `fileSize` (Infinity, so
+   * `post()` stops at `clientMaxSize`), `headerSize` (8 KiB) and `headerPairs` (32). Those
+   * left out keep their default; crossing one answers 413 with a text naming it.
+   */
+  multipartLimits?: MultipartLimits;
   /**
    * When the client goes away, abandon the handler: its result is ignored and nothing is
    * written (default false; `request.signal` aborts either way).
@@ -62,6 +75,7 @@ export interface ResolvedServerOptions {
   readonly maxFieldSize: number;
   readonly maxHeaders: number;
   readonly clientMaxSize: number;
+  readonly multipartLimits: ResolvedMultipartLimits;
   readonly handlerCancellation: boolean;
   readonly headersTimeout: number;
   readonly requestTimeout: number;
@@ -113,7 +127,9 @@ function isLogger(value: unknown): value is Logger {
  * Applies defaults and validates.
  * @throws {RangeError} for a negative or non-numeric duration or size.
  * @throws {TypeError} for a flag that is not a boolean, a logger without `info`/`warn`/`error`,
- *   or a `serverHeader` that is not a printable ASCII string.
+ *   a `serverHeader` that is not a printable ASCII string, or `multipartLimits` that is not an
+ *   object of known limits with number values.
+ * @throws {RangeError} for a multipart limit that is not a positive integer or `Infinity`.
  * @internal
  */
 export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
@@ -144,6 +160,11 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     maxFieldSize: size("maxFieldSize", given.maxFieldSize, 8190, 1),
     maxHeaders: size("maxHeaders", given.maxHeaders, 128, 1),
     clientMaxSize: size("clientMaxSize", given.clientMaxSize, 1024 * 1024, 0),
+    multipartLimits: resolveMultipartLimits(
+      given.multipartLimits,
+      DEFAULT_MULTIPART_LIMITS,
+      "multipartLimits",
+    ),
     handlerCancellation: flag("handlerCancellation", given.handlerCancellation, false),
     headersTimeout: duration("headersTimeout", given.headersTimeout, 60_000),
     requestTimeout: duration("requestTimeout", given.requestTimeout, 300_000),

@@ -193,6 +193,165 @@ describe("request.multipart()", () => {
   });
 });
 
+describe("multipart limits", () => {
+  const field = (index: number) =>
+    `--b\r\nContent-Disposition: form-data; name="f${index}"\r\n\r\nv\r\n`;
+  const FORM_TYPE = "multipart/form-data; boundary=b";
+
+  /** A 1 MiB body of 20,000 one-byte fields, as its parts. */
+  function tinyFields(): string[] {
+    return Array.from({ length: 20_000 }, (_, index) => field(index));
+  }
+
+  function tooLarge(text: string): string {
+    return (
+      "HTTP/1.1 413 Content Too Large\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+      `Content-Length: ${text.length}\r\nDate: <date>\r\nServer: ll-server\r\n` +
+      `Connection: close\r\n\r\n${text}`
+    );
+  }
+
+  const countFields = async (request: BaseRequest) =>
+    new Response({ text: String((await request.post()).size) });
+
+  it("answers 413 at field 1001 by default, before the rest of the body is sent", async () => {
+    const { port } = await serve(countFields);
+    const fields = tinyFields();
+    const body = `${fields.join("")}--b--\r\n`;
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    const client = await RawClient.connect(port);
+    client.write(
+      `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: ${FORM_TYPE}\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
+    // Only the first 1001 fields: the answer cannot wait for the body's end.
+    const sent = fields.slice(0, 1001).join("");
+    client.write(sent);
+    const expected = tooLarge("Too many fields: the limit is 1000 (multipartLimits.fields)");
+    expect(await client.until((text) => text.length >= expected.length)).toBe(expected);
+    // The rest is more than the server drains: it closes after the answer.
+    client.write(body.slice(sent.length));
+    expect(await client.untilClosed()).toBe(expected);
+  });
+
+  it("parses the 20,000 fields with the limits raised", async () => {
+    const { url } = await serve(countFields, {
+      clientMaxSize: 2 * 1024 * 1024,
+      multipartLimits: { fields: 20_000, parts: 20_000 },
+    });
+    const response = await request(url, {
+      method: "POST",
+      headers: { "Content-Type": FORM_TYPE },
+      body: `${tinyFields().join("")}--b--\r\n`,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(await response.body.text()).toBe("20000");
+  });
+
+  it("takes per-call limits over the server's", async () => {
+    const { port } = await serve(
+      async (request) =>
+        new Response({ text: String((await request.post({ limits: { fields: 2 } })).size) }),
+      { multipartLimits: { fields: 1 } },
+    );
+    const two = `${field(0)}${field(1)}--b--\r\n`;
+    const three = `${field(0)}${field(1)}${field(2)}--b--\r\n`;
+    const client = await RawClient.connect(port);
+    client.write(
+      `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: ${FORM_TYPE}\r\nContent-Length: ${two.length}\r\n\r\n${two}` +
+        `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: ${FORM_TYPE}\r\nContent-Length: ${three.length}\r\n\r\n${three}`,
+    );
+    const limitText = "Too many fields: the limit is 2 (multipartLimits.fields)";
+    // A small unread rest is drained, so the connection stays open (no Connection: close).
+    expect(await client.untilResponses(2)).toBe(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 1\r\n" +
+        "Date: <date>\r\nServer: ll-server\r\n\r\n2" +
+        "HTTP/1.1 413 Content Too Large\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+        `Content-Length: ${limitText.length}\r\nDate: <date>\r\nServer: ll-server\r\n\r\n${limitText}`,
+    );
+  });
+
+  it("bounds urlencoded fields and values", async () => {
+    const { url } = await serve(countFields, { multipartLimits: { fields: 2, fieldSize: 3 } });
+    const post = async (body: string) => {
+      const response = await request(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body,
+      });
+      return [response.statusCode, await response.body.text()];
+    };
+    expect(await post("a=1&b=222")).toEqual([200, "2"]);
+    expect(await post("a=1&b=2&c=3")).toEqual([
+      413,
+      "Too many fields: the limit is 2 (multipartLimits.fields)",
+    ]);
+    expect(await post("a=1234")).toEqual([
+      413,
+      "A field is too large: the limit is 3 bytes (multipartLimits.fieldSize)",
+    ]);
+  });
+
+  it("bounds a streamed file as the handler reads it", async () => {
+    const received: number[] = [];
+    const { url } = await serve(async (request) => {
+      const reader = await request.multipart({ limits: { fileSize: 100_000 } });
+      for await (const part of reader) {
+        if (part instanceof BodyPartReader) {
+          for await (const chunk of part) received.push(chunk.length);
+        }
+      }
+      return new Response({ text: "read" });
+    });
+    const form = new FormData();
+    form.append("f", new Blob([new Uint8Array(100_001)]), "f.bin");
+    const response = await request(url, { method: "POST", body: form });
+    expect(response.statusCode).toBe(413);
+    expect(await response.body.text()).toBe(
+      "A file is too large: the limit is 100000 bytes (multipartLimits.fileSize)",
+    );
+    expect(received.reduce((sum, length) => sum + length, 0)).toBeLessThanOrEqual(100_000);
+  });
+
+  it("bounds a part's headers", async () => {
+    const { url } = await serve(countFields, { multipartLimits: { headerSize: 64 } });
+    const response = await request(url, {
+      method: "POST",
+      headers: { "Content-Type": FORM_TYPE },
+      body: `--b\r\nContent-Disposition: form-data; name="${"n".repeat(40)}"\r\n\r\nv\r\n--b--\r\n`,
+    });
+    expect(response.statusCode).toBe(413);
+    expect(await response.body.text()).toBe(
+      "A part's headers are too large: the limit is 64 bytes (multipartLimits.headerSize)",
+    );
+  });
+
+  it("throws a RangeError naming a bad per-call limit", async () => {
+    const { url } = await serve(async (request) => {
+      const errors: string[] = [];
+      for (const read of [
+        () => request.post({ limits: { fields: -1 } }),
+        () => request.multipart({ limits: { fileSize: 0 } }),
+      ]) {
+        try {
+          await read();
+        } catch (error) {
+          errors.push(`${(error as Error).name}: ${(error as Error).message}`);
+        }
+      }
+      return new Response({ text: errors.join("\n") });
+    });
+    const response = await request(url, {
+      method: "POST",
+      headers: { "Content-Type": "multipart/form-data; boundary=b" },
+      body: "--b--\r\n",
+    });
+    expect(await response.body.text()).toBe(
+      "RangeError: limits.fields must be a positive integer or Infinity\n" +
+        "RangeError: limits.fileSize must be a positive integer or Infinity",
+    );
+  });
+});
+
 describe("request headers", () => {
   it("parses cookies, forwarded and conditional headers", async () => {
     const { url } = await serve(

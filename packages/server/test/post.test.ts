@@ -1,6 +1,11 @@
 import { existsSync } from "node:fs";
 import { CIMultiDict } from "@ll/http-protocol";
 import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_MULTIPART_LIMITS,
+  type MultipartLimits,
+  resolveMultipartLimits,
+} from "../src/multipart-limits.js";
 import { MultipartReader } from "../src/multipart-reader.js";
 import { type FileField, type PostSource, readPost } from "../src/post.js";
 import { SPOOL_MAX_SIZE, type UploadedFile } from "../src/uploaded-file.js";
@@ -23,9 +28,10 @@ function source(
     charset,
     clientMaxSize,
     read: async () => data,
-    multipart: async () =>
+    multipart: async (options) =>
       new MultipartReader(new CIMultiDict({ "Content-Type": contentType }), chunkSource(data), {
         clientMaxSize,
+        ...options,
       }),
   };
 }
@@ -115,5 +121,82 @@ describe("readPost", () => {
     await expect(
       readPost(source("multipart/form-data; boundary=b", body), []),
     ).rejects.toBeInstanceOf(HTTPBadRequest);
+  });
+
+  describe("limits", () => {
+    const limits = (given: MultipartLimits) =>
+      resolveMultipartLimits(given, DEFAULT_MULTIPART_LIMITS, "limits");
+
+    async function rejection(promise: Promise<unknown>): Promise<unknown> {
+      return promise.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    }
+
+    it("bounds a urlencoded form's pairs and values", async () => {
+      const body = "a=1&b=22&&c&d=4444";
+      const urlencoded = source("application/x-www-form-urlencoded", body);
+      const form = await readPost(urlencoded, [], limits({ fields: 4, fieldSize: 4 }));
+      expect([...form]).toEqual([
+        ["a", "1"],
+        ["b", "22"],
+        ["c", ""],
+        ["d", "4444"],
+      ]);
+      expect(await rejection(readPost(urlencoded, [], limits({ fields: 3 })))).toMatchObject({
+        name: "HTTPRequestEntityTooLarge",
+        status: 413,
+        text: "Too many fields: the limit is 3 (multipartLimits.fields)",
+      });
+      expect(await rejection(readPost(urlencoded, [], limits({ fieldSize: 3 })))).toMatchObject({
+        name: "HTTPRequestEntityTooLarge",
+        status: 413,
+        text: "A field is too large: the limit is 3 bytes (multipartLimits.fieldSize)",
+      });
+    });
+
+    it("counts a urlencoded value's bytes as sent", async () => {
+      // "%C3%A9" is one character but six bytes on the wire.
+      const urlencoded = source("application/x-www-form-urlencoded", "e=%C3%A9");
+      expect((await readPost(urlencoded, [], limits({ fieldSize: 6 }))).get("e")).toBe("é");
+      expect(await rejection(readPost(urlencoded, [], limits({ fieldSize: 5 })))).toMatchObject({
+        status: 413,
+        text: "A field is too large: the limit is 5 bytes (multipartLimits.fieldSize)",
+      });
+    });
+
+    it("applies the default field count to urlencoded forms", async () => {
+      const body = Array.from({ length: 1001 }, (_, index) => `f${index}=v`).join("&");
+      const urlencoded = source("application/x-www-form-urlencoded", body);
+      expect(await rejection(readPost(urlencoded, []))).toMatchObject({
+        status: 413,
+        text: "Too many fields: the limit is 1000 (multipartLimits.fields)",
+      });
+    });
+
+    it("bounds a multipart form's files and their size", async () => {
+      const body =
+        '--b\r\nContent-Disposition: form-data; name="t"\r\n\r\nhello\r\n' +
+        '--b\r\nContent-Disposition: form-data; name="f"; filename="x"\r\n\r\n0123456789\r\n--b--';
+      const multipart = source("multipart/form-data; boundary=b", body);
+      const files: UploadedFile[] = [];
+      const form = await readPost(multipart, files, limits({ fieldSize: 5, fileSize: 10 }));
+      expect(form.get("t")).toBe("hello");
+      expect((form.get("f") as FileField).file.size).toBe(10);
+      expect(await rejection(readPost(multipart, files, limits({ fileSize: 9 })))).toMatchObject({
+        status: 413,
+        text: "A file is too large: the limit is 9 bytes (multipartLimits.fileSize)",
+      });
+      expect(await rejection(readPost(multipart, files, limits({ fieldSize: 4 })))).toMatchObject({
+        status: 413,
+        text: "A field is too large: the limit is 4 bytes (multipartLimits.fieldSize)",
+      });
+      expect(await rejection(readPost(multipart, files, limits({ parts: 1 })))).toMatchObject({
+        status: 413,
+        text: "Too many parts: the limit is 1 (multipartLimits.parts)",
+      });
+      for (const file of files) await file.close();
+    });
   });
 });
