@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-const roots = ["packages", "examples", "benchmarks"];
+const roots = ["packages", "examples", "benchmarks", "stress"];
 const reports = [];
 const visit = (dir, depth) => {
   if (existsSync(join(dir, ".vitest-results.json")))

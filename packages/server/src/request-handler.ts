@@ -381,8 +381,9 @@ export class RequestHandler implements RequestConnection {
       try {
         this.#parser.feedEof();
       } catch (error) {
-        // A head cut short by the client's FIN is not answered: nobody is reading.
-        if (this.#parsing !== undefined) this.#onParseError(error);
+        // A head or body cut short by the client's FIN is answered like any malformed
+        // message (400, as node:http does): a client that half-closed may still be reading.
+        this.#onParseError(error);
       }
       this.#stopped = true;
     }
@@ -395,7 +396,9 @@ export class RequestHandler implements RequestConnection {
       this.#closeNow();
       return;
     }
-    if (!this.#running && this.#queue.length === 0) this.#closeGracefully();
+    if (this.#running) return;
+    if (this.#queue.length > 0) this.#run();
+    else this.#closeGracefully();
   };
 
   #lostReason(): Error {

@@ -273,7 +273,7 @@ describe("RequestHandler under hostile traffic", () => {
       await vi.advanceTimersByTimeAsync(1000);
       const text = await client.untilClosed();
       expect(text).toMatch(
-        /^HTTP\/1\.1 408 Request Timeout\r\n[^]*\r\n\r\n408 Request Timeout: the request took too long to arrive\n$/,
+        /^HTTP\/1\.1 408 Request Timeout\r\n[\s\S]*\r\n\r\n408 Request Timeout: the request took too long to arrive\n$/,
       );
     });
 

@@ -115,8 +115,12 @@ export class MessageQueue {
   }
 }
 
+// What a queued message costs besides its data (the message object, the array slot, a Buffer
+// view): counted so that a flood of empty messages or pings also stops reading the socket.
+const MESSAGE_OVERHEAD = 64;
+
 function sizeOf(message: WSMessage): number {
   const data = message.data;
-  if (typeof data === "string") return data.length;
-  return Buffer.isBuffer(data) ? data.length : 0;
+  if (typeof data === "string") return MESSAGE_OVERHEAD + data.length;
+  return MESSAGE_OVERHEAD + (Buffer.isBuffer(data) ? data.length : 0);
 }

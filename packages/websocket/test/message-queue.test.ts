@@ -87,7 +87,8 @@ describe("MessageQueue", () => {
 
   describe("flow control", () => {
     it("pauses above the limit and resumes below it", () => {
-      const { queue, calls } = createQueue(100);
+      // Each message counts 64 bytes besides its data.
+      const { queue, calls } = createQueue(200);
       queue.push(binary(60));
       expect(calls).toEqual([]);
       queue.push(binary(60));
@@ -99,6 +100,14 @@ describe("MessageQueue", () => {
       queue.shift();
       queue.shift();
       expect(calls).toEqual(["pause", "resume"]);
+    });
+
+    it("pauses for a flood of empty messages too", () => {
+      const { queue, calls } = createQueue(64 * 1024);
+      for (let count = 0; count < 1024; count++) queue.push(text(""));
+      expect(calls).toEqual([]);
+      queue.push(text(""));
+      expect(calls).toEqual(["pause"]);
     });
 
     it("resumes when cleared", () => {
