@@ -1,5 +1,5 @@
 // Writes packages/web/src/index.ts: every public name of the four packages, re-exported by name
-// (STYLE.md: no `export *`, so a name clash fails to compile instead of vanishing).
+// (no `export *`, so a name clash fails to compile instead of vanishing).
 // `node scripts/web-index.mjs --check` fails when the file is out of date.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

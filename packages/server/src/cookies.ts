@@ -43,7 +43,7 @@ const COOKIE_VALUE_RE =
 // An attribute value (RFC 6265bis §4.1.1 av-octet): any CHAR except CTLs and ";".
 const ATTRIBUTE_VALUE_RE = /^[\x20-\x3a\x3c-\x7e]*$/;
 // What a request cookie name may hold: aiohttp's `_COOKIE_NAME_RE`, wider than a token because
-// real browsers send names with `()`, `[]`, `{}`, `/`, `:`… (aiohttp #2683).
+// real browsers send names with `()`, `[]`, `{}`, `/`, `:`… (aiohttp widened it for them).
 const REQUEST_COOKIE_NAME_RE = /^[!#$%&'()*+\-./0-9:<=>?@A-Z[\]^_`a-z{|}~]+$/;
 const SAME_SITE: ReadonlyMap<string, "Strict" | "Lax" | "None"> = new Map([
   ["strict", "Strict"],

@@ -5,7 +5,7 @@
  */
 import { CIMultiDict, STATUS_REASONS } from "@ll/http-protocol";
 
-/** Headers as DESIGN.md takes them everywhere: a plain object, pairs, or a CIMultiDict. */
+/** Headers in any form the server takes them: a plain object, pairs, or a CIMultiDict. */
 export type HTTPExceptionHeaders =
   | Readonly<Record<string, string>>
   | Iterable<readonly [string, string]>

@@ -177,6 +177,7 @@ export {
   UploadedFile,
 } from "@ll/server";
 export type {
+  PerMessageDeflateOptions,
   WebSocketReady,
   WebSocketResponseOptions,
   WSCloseOptions,

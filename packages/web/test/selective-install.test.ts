@@ -1,7 +1,15 @@
-// Selective installs (issue 8): each package packed as npm would publish it, installed into a
+// Selective installs: each package packed as npm would publish it, installed into a
 // scratch project outside the workspace, and used alone.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,6 +83,37 @@ describe("selective installs", () => {
     }
   });
 
+  it("ships LICENSE, no build info, and declarations that import no ws types", () => {
+    for (const name of PACKAGES) {
+      const files = execFileSync("tar", ["-tzf", tarballs.get(name)!], { encoding: "utf8" })
+        .split("\n")
+        .filter((file) => file !== "");
+      expect(files, name).toContain("package/LICENSE");
+      expect(
+        files.filter((file) => file.endsWith(".tsbuildinfo")),
+        name,
+      ).toEqual([]);
+    }
+    const dir = join(work, "websocket-unpacked");
+    mkdirSync(dir);
+    execFileSync("tar", ["-xzf", tarballs.get("websocket")!, "-C", dir]);
+    const manifest = JSON.parse(readFileSync(join(dir, "package/package.json"), "utf8"));
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([
+      "@ll/http-protocol",
+      "@ll/server",
+      "ws",
+    ]);
+    const declarations = readdirSync(join(dir, "package/dist")).filter((file) =>
+      file.endsWith(".d.ts"),
+    );
+    expect(declarations).toContain("websocket-response.d.ts");
+    for (const file of declarations) {
+      expect(readFileSync(join(dir, "package/dist", file), "utf8"), file).not.toMatch(
+        /from "ws"|import\("ws"\)/,
+      );
+    }
+  });
+
   it("@ll/http-protocol alone parses a request", () => {
     const dir = project("parser-only", ["http-protocol"]);
     const output = run(
@@ -111,6 +150,9 @@ await runner.cleanup();`,
 
   it("@ll/web alone serves HTTP and WebSocket", () => {
     const dir = project("web-only", PACKAGES);
+    // No type packages at run time: @types/ws would bring the newest @types/node with it.
+    expect(existsSync(join(dir, "node_modules/@types/ws"))).toBe(false);
+    expect(existsSync(join(dir, "node_modules/@types/node"))).toBe(false);
     const output = run(
       dir,
       `import * as web from "@ll/web";

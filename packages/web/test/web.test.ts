@@ -32,7 +32,7 @@ describe("@ll/web", () => {
     expect(Object.keys(web).filter((name) => !all.has(name))).toEqual([]);
   });
 
-  it("serves the seed example's handler shape", () => {
+  it("serves the README example's handler shape", () => {
     const server = new web.Server(async () => new web.Response({ text: "OK" }));
     expect(server.connectionListener).toBeTypeOf("function");
   });

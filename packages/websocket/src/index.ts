@@ -21,3 +21,4 @@ export type {
   WSMessageText,
 } from "./ws-message.js";
 export { WSMsgType } from "./ws-msg-type.js";
+export type { PerMessageDeflateOptions } from "./ws-types.js";

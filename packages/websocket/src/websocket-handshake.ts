@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import type { BaseRequest } from "@ll/server";
 import { HTTPBadRequest, HTTPMethodNotAllowed } from "@ll/server";
-import type { PerMessageDeflateOptions } from "ws";
 import {
   extensionHeader,
   PerMessageDeflate,
   type PerMessageDeflateExtension,
 } from "./ws-internals.js";
+import type { PerMessageDeflateOptions } from "./ws-types.js";
 
 /** RFC 6455 §1.3: appended to the client's key before hashing it into Sec-WebSocket-Accept. */
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

@@ -2,7 +2,7 @@ import type { Duplex } from "node:stream";
 import { ConnectionResetError } from "@ll/http-protocol";
 import type { BaseRequest } from "@ll/server";
 import { HTTPException, StreamResponse } from "@ll/server";
-import { type PerMessageDeflateOptions, WebSocket } from "ws";
+import { WebSocket } from "ws";
 import { Heartbeat } from "./heartbeat.js";
 import { MessageQueue } from "./message-queue.js";
 import { acceptKey, checkHandshake, negotiateDeflate } from "./websocket-handshake.js";
@@ -20,6 +20,7 @@ import {
   type WSMessageError,
 } from "./ws-message.js";
 import { msgTypeName, WSMsgType } from "./ws-msg-type.js";
+import type { PerMessageDeflateOptions, ServerWebSocket } from "./ws-types.js";
 
 /** aiohttp's `THRESHOLD_CONNLOST_ACCESS`: `receive()` on a closed socket throws the 5th time. */
 const THRESHOLD_CONNLOST_ACCESS = 5;
@@ -127,7 +128,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   readonly #compress: PerMessageDeflateOptions | undefined;
   readonly #maxMsgSize: number;
 
-  #websocket: WebSocket | undefined;
+  #websocket: ServerWebSocket | undefined;
   #queue: MessageQueue | undefined;
   #heartbeat: Heartbeat | undefined;
   #protocol: string | undefined;
@@ -552,7 +553,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    * closing or closed connection rejects with aiohttp's error: a `ConnectionResetError`.
    */
   async #write(
-    write: (websocket: WebSocket, callback: (error?: Error) => void) => void,
+    write: (websocket: ServerWebSocket, callback: (error?: Error) => void) => void,
   ): Promise<void> {
     const websocket = this.#requireWebSocket();
     if (websocket.readyState !== WebSocket.OPEN) throw new ConnectionResetError();
@@ -564,7 +565,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     });
   }
 
-  #requireWebSocket(): WebSocket {
+  #requireWebSocket(): ServerWebSocket {
     if (this.#websocket === undefined) throw new Error("Call prepare() first");
     return this.#websocket;
   }

@@ -1,7 +1,8 @@
 import type { EventEmitter } from "node:events";
 import type { Duplex } from "node:stream";
 import * as wsModule from "ws";
-import { type PerMessageDeflateOptions, WebSocket } from "ws";
+import { WebSocket } from "ws";
+import type { PerMessageDeflateOptions, ServerWebSocket } from "./ws-types.js";
 
 // This module is the one place that reaches past `ws`'s typed surface. `ws` exports
 // `PerMessageDeflate` and `extension` from its ESM entry but @types/ws does not declare them;
@@ -64,7 +65,7 @@ export function createServerWebSocket(
   socket: Duplex,
   head: Buffer,
   options: ServerWebSocketOptions,
-): WebSocket {
+): ServerWebSocket {
   const websocket = new (
     WebSocket as unknown as new (
       address: null,
@@ -100,7 +101,7 @@ export function createServerWebSocket(
  * @internal
  */
 export function onCloseFrame(
-  websocket: WebSocket,
+  websocket: ServerWebSocket,
   listener: (code: number, reason: Buffer) => void,
   autoReply: boolean,
 ): void {
@@ -120,7 +121,7 @@ export function onCloseFrame(
     concluding = false;
   });
   const close = websocket.close;
-  websocket.close = function closeUnlessConcluding(this: WebSocket, code, data) {
+  websocket.close = function closeUnlessConcluding(this: ServerWebSocket, code, data) {
     if (!concluding) close.call(this, code, data);
   };
 }

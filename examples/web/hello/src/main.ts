@@ -1,4 +1,4 @@
-// The seed example of DESIGN.md, as it must run. HOST and PORT may override the defaults
+// The example at the top of the repository README, as written there. HOST and PORT may override the defaults
 // ("localhost", 8080) so tests can use a free port.
 import * as web from "@ll/web";
 

@@ -19,7 +19,7 @@ async function start(): Promise<string> {
   return started.url;
 }
 
-describe("seed example (web hello)", () => {
+describe("web hello example (the README example)", () => {
   it("answers OK on 127.0.0.1", async () => {
     const url = await start();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
