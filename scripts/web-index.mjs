@@ -5,14 +5,19 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const PACKAGES = ["http-protocol", "server", "runner", "websocket"];
-const EXPORT_RE = /export\s+(type\s+)?\{([^}]*)\}\s+from\s+"[^"]+";/g;
+// An export statement, with the TSDoc comment right before it if any.
+const EXPORT_RE =
+  /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*)?export\s+(type\s+)?\{([^}]*)\}\s+from\s+"([^"]+)";/g;
 
 function publicNames(name) {
   if (!existsSync(`packages/${name}/src/index.ts`)) return { values: [], types: [] };
   const source = readFileSync(`packages/${name}/src/index.ts`, "utf8");
   const values = new Set();
   const types = new Set();
-  for (const [, isType, list] of source.matchAll(EXPORT_RE)) {
+  for (const [, comment, isType, list, from] of source.matchAll(EXPORT_RE)) {
+    // `@internal` exports serve the sibling packages only; a name a package re-exports from a
+    // sibling (`from "@ll/…"`) is re-exported here once, from the package that defines it.
+    if (comment?.includes("@internal") || from.startsWith("@ll/")) continue;
     for (const raw of list.split(",")) {
       const item = raw.trim();
       if (item === "") continue;

@@ -11,6 +11,12 @@
 /** What a multi-dict can be built from: `[name, value]` pairs (another multi-dict) or an object. */
 export type MultiDictInit<V> = Iterable<readonly [string, V]> | Readonly<Record<string, V>>;
 
+/**
+ * Headers wherever an `@ll/*` API takes them (responses, HTTP exceptions, protocol errors): a
+ * plain object, `[name, value]` pairs, or a multi-dict such as a `CIMultiDict`.
+ */
+export type HeadersInit = MultiDictInit<string>;
+
 /** The read-only interface of every multi-dict and proxy, for code that accepts any of them. */
 export interface ReadonlyMultiDict<V> extends Iterable<[string, V]> {
   /** The number of `[name, value]` pairs (a name added twice counts twice). */

@@ -18,17 +18,14 @@
  * ```
  */
 
-/** Header pairs an error asks the server to add to its answer. */
-export type HttpErrorHeaders =
-  | Iterable<readonly [string, string]>
-  | Readonly<Record<string, string>>;
+import type { HeadersInit } from "./base-multi-dict.js";
 
 /** Options of {@link HttpProcessingError} and its subclasses. */
 export interface HttpProcessingErrorOptions {
   /** The HTTP status to answer; each class has its default. */
   code?: number;
   /** Headers to send with the error response (e.g. `Allow`, `Retry-After`). */
-  headers?: HttpErrorHeaders;
+  headers?: HeadersInit;
   /** The underlying error (zlib's, a decoder's), kept as `error.cause`. */
   cause?: unknown;
 }
@@ -50,7 +47,7 @@ export class HttpProcessingError extends Error {
   /** The HTTP status the server answers with. */
   code: number;
   /** Headers to send with the error response, if any. */
-  headers: HttpErrorHeaders | undefined;
+  headers: HeadersInit | undefined;
 
   /** The class's default status, used when `options.code` is not given. */
   static defaultCode = 500;

@@ -1,4 +1,8 @@
-export type { MultiDictInit, ReadonlyMultiDict } from "./base-multi-dict.js";
+export type { HeadersInit, MultiDictInit, ReadonlyMultiDict } from "./base-multi-dict.js";
+/** @internal For the sibling packages' option checks: not part of the public API. */
+export type { OptionKeys } from "./check-options.js";
+/** @internal For the sibling packages' option checks: not part of the public API. */
+export { checkOptionKeys } from "./check-options.js";
 export { chunk } from "./chunk.js";
 export { CIMultiDict, CIMultiDictProxy } from "./ci-multi-dict.js";
 export { ConnectionResetError } from "./connection-reset-error.js";
@@ -6,7 +10,6 @@ export type { ContentCoding, DecompressorOptions } from "./decompressor.js";
 export { createDecompressor } from "./decompressor.js";
 export { httpDate, parseHttpDate } from "./http-date.js";
 export type {
-  HttpErrorHeaders,
   HttpProcessingErrorOptions,
   LineTooLongOptions,
 } from "./http-exceptions.js";

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from "node:cluster";
 import type { TlsOptions } from "node:tls";
+import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import { type Handler, Server, type ServerOptions } from "@ll/server";
 import type { BaseSite } from "./base-site.js";
 import { ServerRunner } from "./server-runner.js";
@@ -40,6 +41,23 @@ export interface RunServerOptions {
   backlog?: number;
 }
 
+// Every option, once: adding one to RunServerOptions without listing it fails to compile.
+const RUN_SERVER_OPTIONS: OptionKeys<RunServerOptions> = {
+  host: true,
+  port: true,
+  path: true,
+  mode: true,
+  sock: true,
+  tls: true,
+  workers: true,
+  shutdownTimeout: true,
+  handleSignals: true,
+  signal: true,
+  print: true,
+  serverOptions: true,
+  backlog: true,
+};
+
 // A crashed worker is restarted after a delay that doubles up to this, so a crash loop idles.
 const MAX_RESTART_DELAY = 10_000;
 
@@ -55,13 +73,15 @@ const MAX_RESTART_DELAY = 10_000;
  * await runServer(() => new Response({ text: "OK" }), { port: 8080 });
  * @throws {Error} when a port is in use or cannot be bound (e.g. "port 80 on 0.0.0.0 is already in use"),
  *   or the Unix socket cannot be created or given its `mode`.
- * @throws {TypeError} for `mode` without `path`.
+ * @throws {TypeError} for `mode` without `path`, or a key of `options` it does not know (the
+ *   message names the closest valid one).
  * @throws {RangeError} for a `mode` outside 0..0o777, or a negative `workers`.
  */
 export async function runServer(
   handlerOrServer: Handler | Server,
   options: RunServerOptions = {},
 ): Promise<void> {
+  checkOptionKeys(options, RUN_SERVER_OPTIONS, "runServer");
   const workers = options.workers ?? 0;
   if (!Number.isInteger(workers) || workers < 0) {
     throw new RangeError("workers must be a non-negative integer");

@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { Server } from "@ll/server";
 import type { BaseSite } from "./base-site.js";
 
@@ -9,6 +10,12 @@ export interface ServerRunnerOptions {
   /** How long `cleanup()` lets in-flight requests finish before aborting them, in ms (default 60000). */
   shutdownTimeout?: number;
 }
+
+// Every option, once: adding one to ServerRunnerOptions without listing it fails to compile.
+const SERVER_RUNNER_OPTIONS: OptionKeys<ServerRunnerOptions> = {
+  handleSignals: true,
+  shutdownTimeout: true,
+};
 
 /** @internal Lets sites register with their runner without a public method. */
 export const kSites: unique symbol = Symbol("sites");
@@ -38,7 +45,13 @@ export class ServerRunner {
     void this.cleanup();
   };
 
+  /**
+   * @throws {TypeError} for a `handleSignals` that is not a boolean, or a key of `options` it
+   *   does not know (the message names the closest valid one).
+   * @throws {RangeError} for a negative `shutdownTimeout`.
+   */
   constructor(server: Server, options: ServerRunnerOptions = {}) {
+    checkOptionKeys(options, SERVER_RUNNER_OPTIONS, "ServerRunner");
     const { handleSignals = false, shutdownTimeout = 60_000 } = options;
     if (typeof handleSignals !== "boolean") throw new TypeError("handleSignals must be a boolean");
     if (typeof shutdownTimeout !== "number" || !(shutdownTimeout >= 0)) {

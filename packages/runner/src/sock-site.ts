@@ -1,4 +1,5 @@
 import { createServer, Server as NetServer } from "node:net";
+import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import { BaseSite, type BaseSiteOptions } from "./base-site.js";
 import { listen } from "./listen.js";
 import type { ServerRunner } from "./server-runner.js";
@@ -10,12 +11,19 @@ import type { ServerRunner } from "./server-runner.js";
  */
 export type SockSiteSocket = NetServer | { fd: number } | { _handle: unknown };
 
+const SOCK_SITE_OPTIONS: OptionKeys<BaseSiteOptions> = { backlog: true };
+
 /** Serves on a socket bound elsewhere (aiohttp's `SockSite`). */
 export class SockSite extends BaseSite {
   readonly #sock: SockSiteSocket;
   #ownsListener = false;
 
+  /**
+   * @throws {TypeError} when `sock` is not an object, or for a key of `options` it does not
+   *   know (the message names the closest valid one).
+   */
   constructor(runner: ServerRunner, sock: SockSiteSocket, options: BaseSiteOptions = {}) {
+    checkOptionKeys(options, SOCK_SITE_OPTIONS, "SockSite");
     super(runner, options);
     if (typeof sock !== "object" || sock === null) {
       throw new TypeError("sock must be a net.Server, a handle or { fd }");

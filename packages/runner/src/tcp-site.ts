@@ -1,6 +1,7 @@
 import { lookup } from "node:dns/promises";
 import { createServer as createNetServer, isIPv6, type Server as NetServer } from "node:net";
 import { createServer as createTlsServer, type TlsOptions } from "node:tls";
+import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import { BaseSite, type BaseSiteOptions } from "./base-site.js";
 import { listen } from "./listen.js";
 import type { ServerRunner } from "./server-runner.js";
@@ -14,6 +15,13 @@ export interface TCPSiteOptions extends BaseSiteOptions {
   /** Serve HTTPS with these `tls.createServer()` options, e.g. `{ key, cert }`. */
   tls?: TlsOptions;
 }
+
+const TCP_SITE_OPTIONS: OptionKeys<TCPSiteOptions> = {
+  backlog: true,
+  reuseAddress: true,
+  reusePort: true,
+  tls: true,
+};
 
 // Node 22.12 added `reusePort` to `server.listen()`; earlier versions silently ignore it.
 const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
@@ -36,8 +44,11 @@ export class TCPSite extends BaseSite {
   /**
    * @throws {RangeError} for a port outside 0..65535.
    * @throws {Error} for `reusePort` on a Node.js version without it.
+   * @throws {TypeError} for a key of `options` it does not know (the message names the closest
+   *   valid one).
    */
   constructor(runner: ServerRunner, host?: string, port = 8080, options: TCPSiteOptions = {}) {
+    checkOptionKeys(options, TCP_SITE_OPTIONS, "TCPSite");
     super(runner, options);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new RangeError("port must be an integer from 0 to 65535");

@@ -1,5 +1,6 @@
 import { chmod, lstat, unlink } from "node:fs/promises";
 import { connect, createServer } from "node:net";
+import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import { BaseSite, type BaseSiteOptions } from "./base-site.js";
 import { listen } from "./listen.js";
 import type { ServerRunner } from "./server-runner.js";
@@ -14,7 +15,7 @@ export interface UnixSiteOptions extends BaseSiteOptions {
   mode?: number;
 }
 
-const KNOWN_OPTIONS = new Set(["backlog", "mode"]);
+const UNIX_SITE_OPTIONS: OptionKeys<UnixSiteOptions> = { backlog: true, mode: true };
 
 /**
  * Checks a Unix socket `mode`: an integer from 0 to 0o777.
@@ -54,14 +55,10 @@ export class UnixSite extends BaseSite {
    * @throws {RangeError} for a `mode` outside 0..0o777.
    */
   constructor(runner: ServerRunner, path: string, options: UnixSiteOptions = {}) {
+    checkOptionKeys(options, UNIX_SITE_OPTIONS, "UnixSite");
     super(runner, options);
     if (typeof path !== "string" || path === "")
       throw new TypeError("path must be a non-empty string");
-    for (const key of Object.keys(options)) {
-      if (!KNOWN_OPTIONS.has(key)) {
-        throw new TypeError(`unknown UnixSite option "${key}" (expected backlog or mode)`);
-      }
-    }
     checkSocketMode(options.mode);
     this.path = path;
     this.#mode = options.mode;

@@ -147,7 +147,7 @@ describe("UnixSite", () => {
       await runner.setup();
       const options = { mod: 0o660 } as unknown as UnixSiteOptions;
       expect(() => new UnixSite(runner!, join(dir, "app.sock"), options)).toThrow(
-        new TypeError('unknown UnixSite option "mod" (expected backlog or mode)'),
+        new TypeError("Unknown UnixSite option mod: did you mean mode?"),
       );
     });
   });

@@ -3,7 +3,7 @@ import type { CIMultiDictProxy, HttpVersion, RawRequestMessage } from "@ll/http-
 import { MultiDict, MultiDictProxy } from "@ll/http-protocol";
 import { cloneMessage, type MessageChanges } from "./clone-message.js";
 import { parseDateHeader, parseIfRange } from "./conditional-headers.js";
-import { parseCookieHeader } from "./cookies.js";
+import { decodeCookies, type GetCookiesOptions, parseCookieHeader } from "./cookies.js";
 import { type ETag, parseETagList } from "./etag.js";
 import { type ForwardedElement, parseForwarded } from "./forwarded.js";
 import { parseHeaderParams } from "./header-params.js";
@@ -58,6 +58,7 @@ const POST_METHODS = new Set(["PATCH", "POST", "PUT", "TRACE", "DELETE"]);
 /**
  * What a request copy may override (`BaseRequest#clone()`); the connection-level attributes
  * `scheme`, `host` and `remote` are otherwise read from the socket and headers.
+ * @internal
  */
 export interface BaseRequestOverrides {
   /** `"http"` or `"https"` (e.g. behind a TLS-terminating proxy). */
@@ -445,6 +446,21 @@ export class BaseRequest {
   get cookies(): ReadonlyMap<string, string> {
     this.#cookies ??= parseCookieHeader(this.#message.headers.get("cookie"));
     return this.#cookies;
+  }
+
+  /**
+   * The cookies as {@link cookies} has them, with each value passed through `decode` (e.g.
+   * `decodeURIComponent`, the counterpart of `setCookie(name, value, { encode })`); a value
+   * `decode` throws on is kept raw. Without `decode`, the same map as {@link cookies}.
+   * @throws {TypeError} when `decode` is not a function or does not return a string.
+   * @example
+   * ```ts
+   * const cart = request.getCookies({ decode: decodeURIComponent }).get("cart");
+   * ```
+   */
+  getCookies(options?: GetCookiesOptions): ReadonlyMap<string, string> {
+    const decode = options?.decode;
+    return decode === undefined ? this.cookies : decodeCookies(this.cookies, decode);
   }
 
   /**

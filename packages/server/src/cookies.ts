@@ -25,6 +25,30 @@ export interface CookieOptions {
   partitioned?: boolean;
 }
 
+/** Options of `StreamResponse.setCookie`: the cookie's attributes, and how to encode its value. */
+export interface SetCookieOptions extends CookieOptions {
+  /**
+   * Turns the value into what is sent, e.g. `encodeURIComponent` (the `cookie` package's
+   * default). Without it the value is sent as it is and must already be cookie-octets.
+   */
+  encode?: (value: string) => string;
+}
+
+/** Options of `StreamResponse.delCookie`: the attributes that name the cookie to delete. */
+export type DelCookieOptions = Pick<
+  CookieOptions,
+  "domain" | "path" | "secure" | "httpOnly" | "sameSite"
+>;
+
+/** Options of `BaseRequest.getCookies`. */
+export interface GetCookiesOptions {
+  /**
+   * Turns each raw value into the value returned, e.g. `decodeURIComponent`. A value it throws
+   * on is kept raw (a cookie another application set must not fail the request).
+   */
+  decode?: (value: string) => string;
+}
+
 /** A response cookie: its name, value and attributes, as kept in `StreamResponse.cookies`. */
 export interface Cookie extends CookieOptions {
   readonly name: string;
@@ -112,21 +136,60 @@ function unquote(value: string): string {
 }
 
 /**
+ * `cookies` with each value passed through `decode`; a value `decode` throws on stays raw.
+ * @throws {TypeError} when `decode` is not a function or returns something else than a string.
+ */
+export function decodeCookies(
+  cookies: ReadonlyMap<string, string>,
+  decode: (value: string) => string,
+): ReadonlyMap<string, string> {
+  if (typeof decode !== "function") throw new TypeError("decode must be a function");
+  const decoded = new Map<string, string>();
+  for (const [name, value] of cookies) {
+    let result: unknown;
+    try {
+      result = decode(value);
+    } catch {
+      result = value;
+    }
+    if (typeof result !== "string") {
+      throw new TypeError(`decode must return a string, got ${typeof result} for cookie ${name}`);
+    }
+    decoded.set(name, result);
+  }
+  return decoded;
+}
+
+/**
  * Sets or updates a cookie in `cookies` with aiohttp's `set_cookie` rules: the value always
  * changes; `path` is always set (default `/`); `expires` replaces the old one or, when not given,
  * drops a `delCookie` epoch; `maxAge` replaces the old one or, when not given, drops it; the
- * other attributes change only when given.
+ * other attributes change only when given. `encode`, when given, turns the value into what is
+ * kept and sent.
  *
- * @throws {TypeError} when the name is not a token, the value is not cookie-octets (optionally
- *   in double quotes), an attribute holds `;` or a control character, `maxAge` is not an
- *   integer or `sameSite` is not Strict, Lax or None.
+ * @throws {TypeError} when the name is not a token, the value (once encoded) is not
+ *   cookie-octets (optionally in double quotes), an attribute holds `;` or a control character,
+ *   `maxAge` is not an integer, `sameSite` is not Strict, Lax or None, or `encode` is not a
+ *   function returning a string.
  */
 export function setCookie(
   cookies: Map<string, Cookie>,
   name: string,
-  value: string,
-  options: CookieOptions = {},
+  rawValue: string,
+  options: SetCookieOptions = {},
 ): void {
+  const encode = options.encode;
+  let value = rawValue;
+  if (encode !== undefined) {
+    if (typeof encode !== "function") throw new TypeError("Cookie encode must be a function");
+    if (typeof rawValue !== "string") {
+      throw new TypeError(`Cookie value of ${name} must be a string, got ${typeof rawValue}`);
+    }
+    value = encode(rawValue);
+    if (typeof value !== "string") {
+      throw new TypeError(`Cookie encode must return a string, got ${typeof value}`);
+    }
+  }
   validateCookie(name, value, options);
   const cookie = cookies.get(name) ?? { name, value };
   cookie.value = value;
@@ -151,7 +214,7 @@ export function setCookie(
 export function delCookie(
   cookies: Map<string, Cookie>,
   name: string,
-  options: Pick<CookieOptions, "domain" | "path" | "secure" | "httpOnly" | "sameSite"> = {},
+  options: DelCookieOptions = {},
 ): void {
   cookies.delete(name);
   setCookie(cookies, name, "", { ...options, maxAge: 0, expires: COOKIE_EPOCH });
@@ -188,7 +251,7 @@ function validateCookie(name: string, value: string, options: CookieOptions): vo
   if (typeof value !== "string" || !COOKIE_VALUE_RE.test(value)) {
     throw new TypeError(
       `Cookie value ${JSON.stringify(value)} of ${name} holds a character a cookie value cannot ` +
-        "(whitespace, '\"', ',', ';', '\\' or a control character): encode it first",
+        "(whitespace, '\"', ',', ';', '\\' or a control character): pass { encode: encodeURIComponent } or encode it first",
     );
   }
   for (const attribute of ["domain", "path"] as const) {

@@ -6,14 +6,24 @@
 import { randomBytes } from "node:crypto";
 import type { BigIntStats } from "node:fs";
 import { type FileHandle, lstat, open, stat } from "node:fs/promises";
-import { STATUS_REASONS } from "@ll/http-protocol";
+import {
+  checkOptionKeys,
+  type HeadersInit,
+  type OptionKeys,
+  STATUS_REASONS,
+} from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
 import { formatLastModified, parseDateHeader, parseIfRange } from "./conditional-headers.js";
 import { parseAcceptEncoding } from "./content-coding.js";
 import { type ETag, etagMatches, formatETag, parseETagList } from "./etag.js";
 import { type ByteRange, resolveRanges } from "./http-range.js";
-import { FALLBACK_CONTENT_TYPE, guessContentType } from "./mime-types.js";
-import { type HeadersInit, StreamResponse } from "./stream-response.js";
+import {
+  FALLBACK_CONTENT_TYPE,
+  guessContentType,
+  type MimeTypes,
+  resolveMimeTypes,
+} from "./mime-types.js";
+import { StreamResponse } from "./stream-response.js";
 
 /** Options of {@link FileResponse}. */
 export interface FileResponseOptions {
@@ -25,7 +35,21 @@ export interface FileResponseOptions {
   reason?: string;
   /** Extra headers; a `Content-Type` given here wins over the guess from the extension. */
   headers?: HeadersInit;
+  /**
+   * Media types by extension, consulted before the built-in table, e.g.
+   * `{ ".vtt": "text/vtt" }` (keys without case, with or without the dot). Per response on
+   * purpose: there is no process-wide registry to change.
+   */
+  mimeTypes?: MimeTypes;
 }
+
+const FILE_RESPONSE_OPTIONS: OptionKeys<FileResponseOptions> = {
+  chunkSize: true,
+  status: true,
+  reason: true,
+  headers: true,
+  mimeTypes: true,
+};
 
 /** Pre-compressed siblings, in aiohttp's order of preference: `.br`, then `.gz`. */
 const SIBLINGS: ReadonlyArray<readonly [coding: string, extension: string]> = [
@@ -67,12 +91,19 @@ interface OpenedFile {
 export class FileResponse extends StreamResponse {
   readonly #path: string;
   readonly #chunkSize: number;
+  readonly #mimeTypes: ReadonlyMap<string, string> | undefined;
 
   /**
    * @throws {RangeError} when `chunkSize` is not a positive integer, or for an invalid status.
+   * @throws {TypeError} for an invalid `mimeTypes` entry, or a key of `options` it does not
+   *   know (the message names the closest valid one).
    */
   constructor(path: string, options: FileResponseOptions = {}) {
+    if (new.target === FileResponse) {
+      checkOptionKeys(options, FILE_RESPONSE_OPTIONS, "FileResponse");
+    }
     super({ status: options.status, reason: options.reason, headers: options.headers });
+    this.#mimeTypes = resolveMimeTypes(options.mimeTypes);
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0) {
       throw new RangeError("chunkSize must be a positive integer");
@@ -177,7 +208,9 @@ export class FileResponse extends StreamResponse {
     }
 
     const contentType =
-      this.headers.get("Content-Type") ?? guessContentType(this.#path) ?? FALLBACK_CONTENT_TYPE;
+      this.headers.get("Content-Type") ??
+      guessContentType(this.#path, this.#mimeTypes) ??
+      FALLBACK_CONTENT_TYPE;
     this.headers.set("Content-Type", contentType);
     if (coding !== undefined) {
       this.headers.set("Content-Encoding", coding);

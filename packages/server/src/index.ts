@@ -1,13 +1,22 @@
+export type { HeadersInit } from "@ll/http-protocol";
 export type {
   AccessLogRequest,
   AccessLogResponse,
   Logger,
 } from "./access-logger.js";
 export { AccessLogger, DEFAULT_ACCESS_LOG_FORMAT } from "./access-logger.js";
-export type { BaseRequestCloneOptions, BaseRequestOverrides } from "./base-request.js";
+export type { BaseRequestCloneOptions } from "./base-request.js";
 export { BaseRequest } from "./base-request.js";
 export { BodyPartReader, PART_CHUNK_SIZE } from "./body-part-reader.js";
-export type { Cookie, CookieOptions } from "./cookies.js";
+export type { ContentDispositionOptions } from "./content-disposition.js";
+export { contentDisposition } from "./content-disposition.js";
+export type {
+  Cookie,
+  CookieOptions,
+  DelCookieOptions,
+  GetCookiesOptions,
+  SetCookieOptions,
+} from "./cookies.js";
 export type { ETag } from "./etag.js";
 export { ETAG_ANY } from "./etag.js";
 export type { FileResponseOptions } from "./file-response.js";
@@ -16,6 +25,7 @@ export type { ForwardedElement } from "./forwarded.js";
 export type { HttpRangeSlice } from "./http-range.js";
 export type { JsonResponseOptions } from "./json-response.js";
 export { jsonResponse } from "./json-response.js";
+export type { MimeTypes } from "./mime-types.js";
 export type { MultipartSource } from "./multipart-buffer.js";
 export type { MultipartLimitName, MultipartLimits } from "./multipart-limits.js";
 export { DEFAULT_MULTIPART_LIMITS } from "./multipart-limits.js";
@@ -35,10 +45,10 @@ export { Server } from "./server.js";
 export type { ServerOptions } from "./server-options.js";
 export type { StreamReaderOptions } from "./stream-reader.js";
 export { IncompleteReadError, LineLimitError, StreamReader } from "./stream-reader.js";
-export type { HeadersInit, StreamResponseOptions } from "./stream-response.js";
+export type { StreamResponseOptions } from "./stream-response.js";
 export { StreamResponse } from "./stream-response.js";
 export { UploadedFile } from "./uploaded-file.js";
-export type { HTTPExceptionHeaders, HTTPExceptionOptions } from "./web-exceptions.js";
+export type { HTTPExceptionOptions } from "./web-exceptions.js";
 export {
   HTTPAccepted,
   HTTPBadGateway,

@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import type { Transform } from "node:stream";
-import type { CIMultiDictProxy, HttpErrorHeaders, RawRequestMessage } from "@ll/http-protocol";
+import type { CIMultiDictProxy, HeadersInit, RawRequestMessage } from "@ll/http-protocol";
 import {
   ConnectionResetError,
   createDecompressor,
@@ -22,6 +22,7 @@ import type {
 import type { ServerInternals } from "./server.js";
 import { EMPTY_PAYLOAD, StreamReader } from "./stream-reader.js";
 import { kFinishSync, kFlushHead, kOutputStarted, StreamResponse } from "./stream-response.js";
+import { HTTPException } from "./web-exceptions.js";
 
 // aiohttp 3.14 stops reading a connection that has this many requests waiting for an answer.
 const QUEUE_LIMIT = 32;
@@ -94,7 +95,7 @@ function hasExpectContinue(rawHeaders: readonly string[]): boolean {
   return false;
 }
 
-function errorHeaderPairs(headers: HttpErrorHeaders | undefined): [string, string][] {
+function errorHeaderPairs(headers: HeadersInit | undefined): [string, string][] {
   if (headers === undefined) return [];
   const pairs: [string, string][] = [];
   const iterable = typeof (headers as Iterable<unknown>)[Symbol.iterator] === "function";
@@ -566,6 +567,12 @@ export class RequestHandler implements RequestConnection {
     let response: StreamResponse;
     if (result instanceof StreamResponse) {
       response = result;
+    } else if (result instanceof HTTPException && entry.response?.[kOutputStarted] !== true) {
+      // aiohttp answered a returned exception (with a deprecation warning): so do we, and warn.
+      options.logger.warn(
+        `Handler for ${request.method} ${request.path} from ${request.remote} returned an HTTPException (${result.name}): throw it instead`,
+      );
+      response = errorResponse(request, result.status, result, options.debug);
     } else {
       if (result !== undefined) {
         options.logger.error(

@@ -1,3 +1,4 @@
+import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
 import type { StreamResponseOptions } from "./stream-response.js";
 import { kSetContentType, StreamResponse, toChunk } from "./stream-response.js";
@@ -26,6 +27,16 @@ const NODE_ENCODINGS: Readonly<Record<string, BufferEncoding>> = {
 };
 
 const TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8";
+
+const RESPONSE_OPTIONS: OptionKeys<ResponseOptions> = {
+  status: true,
+  reason: true,
+  headers: true,
+  body: true,
+  text: true,
+  contentType: true,
+  charset: true,
+};
 
 function nodeEncoding(charset: string | undefined): BufferEncoding {
   if (charset === undefined) return "utf8";
@@ -59,10 +70,12 @@ export class Response extends StreamResponse {
   /**
    * @throws {TypeError} when both `body` and `text` are given, `text` is not a string, `body`
    *   is not bytes or a string, `contentType`/`charset` come with a `Content-Type` header, or
-   *   `charset` cannot encode text.
+   *   `charset` cannot encode text, or `options` has a key it does not know (the message names
+   *   the closest valid one).
    * @throws {RangeError} as {@link StreamResponse} for a bad status.
    */
   constructor(options?: ResponseOptions) {
+    if (new.target === Response) checkOptionKeys(options, RESPONSE_OPTIONS, "Response");
     super(options);
     const body = options?.body ?? undefined;
     const text = options?.text ?? undefined;

@@ -1,3 +1,4 @@
+import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { Logger } from "./access-logger.js";
 import { AccessLogger } from "./access-logger.js";
 import {
@@ -67,6 +68,26 @@ export interface ServerOptions {
   serverHeader?: string | null;
 }
 
+// Every option, once: adding one to ServerOptions without listing it here fails to compile.
+const SERVER_OPTIONS: OptionKeys<ServerOptions> = {
+  keepaliveTimeout: true,
+  tcpKeepalive: true,
+  maxLineSize: true,
+  maxFieldSize: true,
+  maxHeaders: true,
+  clientMaxSize: true,
+  multipartLimits: true,
+  handlerCancellation: true,
+  headersTimeout: true,
+  requestTimeout: true,
+  debug: true,
+  logger: true,
+  accessLog: true,
+  accessLogFormat: true,
+  autoDecompress: true,
+  serverHeader: true,
+};
+
 /** Options with their defaults applied, shared by every connection. @internal */
 export interface ResolvedServerOptions {
   readonly keepaliveTimeout: number;
@@ -128,13 +149,16 @@ function isLogger(value: unknown): value is Logger {
  * @throws {RangeError} for a negative or non-numeric duration or size.
  * @throws {TypeError} for a flag that is not a boolean, a logger without `info`/`warn`/`error`,
  *   a `serverHeader` that is not a printable ASCII string, or `multipartLimits` that is not an
- *   object of known limits with number values.
+ *   object of known limits with number values, or a key it does not know (the message names
+ *   the closest valid one: `Unknown Server option keepAliveTimeout: did you mean
+ *   keepaliveTimeout?`).
  * @throws {RangeError} for a multipart limit that is not a positive integer or `Infinity`.
  * @internal
  */
 export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
   const given = options ?? {};
   if (typeof given !== "object") throw new TypeError("options must be an object");
+  checkOptionKeys(given, SERVER_OPTIONS, "Server");
   const logger = given.logger ?? console;
   if (!isLogger(logger)) throw new TypeError("logger must have info, warn and error methods");
   const accessLog = given.accessLog ?? null;

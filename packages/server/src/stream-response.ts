@@ -1,7 +1,7 @@
-import type { ContentCoding, MultiDictInit } from "@ll/http-protocol";
+import type { CIMultiDict, ContentCoding, HeadersInit, OptionKeys } from "@ll/http-protocol";
 import {
-  CIMultiDict,
   ConnectionResetError,
+  checkOptionKeys,
   HttpVersion10,
   HttpVersion11,
   httpDate,
@@ -15,17 +15,16 @@ import { formatLastModified, parseDateHeader } from "./conditional-headers.js";
 import { addVaryAcceptEncoding, selectContentCoding } from "./content-coding.js";
 import {
   type Cookie,
-  type CookieOptions,
+  type DelCookieOptions,
   delCookie as deleteCookieIn,
+  type SetCookieOptions,
   serializeCookie,
   setCookie as setCookieIn,
 } from "./cookies.js";
 import { type ETag, formatETag, parseETag } from "./etag.js";
 import { parseHeaderParams } from "./header-params.js";
 import type { RequestConnection } from "./request-connection.js";
-
-/** Headers as responses take them: a plain object, `[name, value]` pairs or a `CIMultiDict`. */
-export type HeadersInit = MultiDictInit<string>;
+import { ResponseHeaders } from "./response-headers.js";
 
 /** Options of {@link StreamResponse}. */
 export interface StreamResponseOptions {
@@ -36,6 +35,12 @@ export interface StreamResponseOptions {
   /** Initial headers. */
   headers?: HeadersInit;
 }
+
+const STREAM_RESPONSE_OPTIONS: OptionKeys<StreamResponseOptions> = {
+  status: true,
+  reason: true,
+  headers: true,
+};
 
 /**
  * Sends the head, if it is still pending, and resolves when it is flushed (before a hand-off).
@@ -128,7 +133,7 @@ export class StreamResponse {
   #reason = "OK";
   // Headers are created on first use: a response whose headers the handler never touches
   // keeps Content-Type and Content-Length in two fields and its head is built without a dict.
-  #headers: CIMultiDict<string> | undefined = undefined;
+  #headers: ResponseHeaders | undefined = undefined;
   #contentTypeValue: string | undefined = undefined;
   #contentLengthValue: number | undefined = undefined;
   #chunked = false;
@@ -150,9 +155,14 @@ export class StreamResponse {
 
   /**
    * @throws {RangeError} when `status` is not an integer from 100 to 999.
-   * @throws {TypeError} when `reason` holds characters other than visible ASCII, SP or HTAB.
+   * @throws {TypeError} when `reason` holds characters other than visible ASCII, SP or HTAB,
+   *   or `options` has a key it does not know (the message names the closest valid one).
    */
   constructor(options?: StreamResponseOptions) {
+    // Subclasses check their own options (a superset of these).
+    if (new.target === StreamResponse) {
+      checkOptionKeys(options, STREAM_RESPONSE_OPTIONS, "StreamResponse");
+    }
     const status = options?.status;
     const reason = options?.reason;
     // 200 OK, the usual case, needs no checks.
@@ -160,7 +170,7 @@ export class StreamResponse {
     const headers = options?.headers;
     if (headers !== undefined) {
       // A copy, as aiohttp makes: the caller's dict (an exception's, say) stays untouched.
-      this.#headers = new CIMultiDict(headers);
+      this.#headers = new ResponseHeaders(headers);
     }
   }
 
@@ -194,17 +204,27 @@ export class StreamResponse {
     this.#reason = phrase;
   }
 
-  /** The response headers, a mutable case-insensitive multi-dict. */
+  /**
+   * The response headers, a case-insensitive multi-dict: mutable until {@link prepare}, then
+   * read-only (changing them throws `Error("Cannot change the headers after prepare()")`: they
+   * were sent).
+   */
   get headers(): CIMultiDict<string> {
     let headers = this.#headers;
     if (headers === undefined) {
-      headers = this.#headers = new CIMultiDict();
+      headers = this.#headers = new ResponseHeaders();
       if (this.#contentTypeValue !== undefined) headers.add("Content-Type", this.#contentTypeValue);
       if (this.#contentLengthValue !== undefined) {
         headers.add("Content-Length", String(this.#contentLengthValue));
       }
+      if (this.#request !== undefined) headers.lock();
     }
     return headers;
+  }
+
+  /** @throws {Error} once the head is prepared: what it would change was sent. */
+  #checkNotPrepared(what: string): void {
+    if (this.#request !== undefined) throw new Error(`Cannot ${what} after prepare()`);
   }
 
   #getHeader(name: "Content-Type" | "Content-Length"): string | undefined {
@@ -224,9 +244,10 @@ export class StreamResponse {
   /**
    * Sets (or, with undefined, removes) `Content-Length`.
    * @throws {RangeError} when not a non-negative integer.
-   * @throws {Error} with chunked encoding enabled.
+   * @throws {Error} with chunked encoding enabled, or after {@link prepare}.
    */
   set contentLength(value: number | undefined) {
+    this.#checkNotPrepared("change contentLength");
     if (value !== undefined) {
       if (!Number.isSafeInteger(value) || value < 0) {
         throw new RangeError("contentLength must be a non-negative integer");
@@ -261,8 +282,12 @@ export class StreamResponse {
     return parseHeaderParams(value)?.value ?? "application/octet-stream";
   }
 
-  /** @throws {TypeError} when the value holds CR, LF or other control characters. */
+  /**
+   * @throws {TypeError} when the value holds CR, LF or other control characters.
+   * @throws {Error} after {@link prepare}.
+   */
   set contentType(value: string) {
+    this.#checkNotPrepared("change contentType");
     checkHeaderValue("contentType", value);
     const charset = this.charset;
     this.#setContentTypeValue(charset === undefined ? value : `${value}; charset=${charset}`);
@@ -278,9 +303,10 @@ export class StreamResponse {
   /**
    * Sets (or, with undefined, removes) the `charset` parameter of `Content-Type`.
    * @throws {Error} when no content type was set (aiohttp refuses a charset for
-   *   `application/octet-stream`).
+   *   `application/octet-stream`), or after {@link prepare}.
    */
   set charset(value: string | undefined) {
+    this.#checkNotPrepared("change charset");
     const contentType = this.contentType;
     if (contentType === "application/octet-stream") {
       throw new Error(
@@ -312,22 +338,25 @@ export class StreamResponse {
 
   /**
    * Sets or updates a cookie (aiohttp's `set_cookie`): `path` defaults to `/`; on an update,
-   * only the attributes given change (and `maxAge` is dropped unless given).
-   * @throws {TypeError} when the name is not a token, the value not cookie-octets (optionally in
-   *   double quotes), or an attribute invalid.
+   * only the attributes given change (and `maxAge` is dropped unless given). The value is sent
+   * as it is, so it must be cookie-octets; pass `encode` (e.g. `encodeURIComponent`) to send
+   * any string.
+   * @throws {TypeError} when the name is not a token, the value (once encoded) not
+   *   cookie-octets (optionally in double quotes), or an attribute invalid.
+   * @throws {Error} after {@link prepare}.
    */
-  setCookie(name: string, value: string, options?: CookieOptions): void {
+  setCookie(name: string, value: string, options?: SetCookieOptions): void {
+    this.#checkNotPrepared("change the cookies");
     setCookieIn(this.cookies, name, value, options);
   }
 
   /**
    * Deletes a cookie in the browser (aiohttp's `del_cookie`): sends it empty with `Max-Age=0`
    * and an `Expires` in 1970, for the given domain and path (default `/`).
+   * @throws {Error} after {@link prepare}.
    */
-  delCookie(
-    name: string,
-    options?: Pick<CookieOptions, "domain" | "path" | "secure" | "httpOnly" | "sameSite">,
-  ): void {
+  delCookie(name: string, options?: DelCookieOptions): void {
+    this.#checkNotPrepared("change the cookies");
     deleteCookieIn(this.cookies, name, options);
   }
 
@@ -340,8 +369,10 @@ export class StreamResponse {
    * Sets `Last-Modified` from a `Date`, a time in ms since the epoch (rounded up to the
    * second, as aiohttp) or a preformatted string; undefined removes it.
    * @throws {TypeError} for an invalid date.
+   * @throws {Error} after {@link prepare}.
    */
   set lastModified(value: Date | number | string | undefined) {
+    this.#checkNotPrepared("change lastModified");
     if (value === undefined) this.#headers?.delete("Last-Modified");
     else this.headers.set("Last-Modified", formatLastModified(value));
   }
@@ -354,8 +385,10 @@ export class StreamResponse {
   /**
    * Sets `ETag`: a string is a strong tag's value (quoted for you); undefined removes it.
    * @throws {TypeError} when the value holds `"`, spaces or control characters.
+   * @throws {Error} after {@link prepare}.
    */
   set etag(value: ETag | string | undefined) {
+    this.#checkNotPrepared("change etag");
     if (value === undefined) this.#headers?.delete("ETag");
     else this.headers.set("ETag", formatETag(value));
   }
@@ -367,8 +400,10 @@ export class StreamResponse {
    * response already has a `Content-Encoding` (a pre-compressed file). `Content-Length` is
    * dropped, so the body is sent chunked (HTTP/1.1).
    * @throws {TypeError} for another `force` coding.
+   * @throws {Error} after {@link prepare}.
    */
   enableCompression(force?: ContentCoding): void {
+    this.#checkNotPrepared("enable compression");
     if (force !== undefined && force !== "gzip" && force !== "deflate" && force !== "br") {
       throw new TypeError(`force must be "gzip", "deflate" or "br", got ${JSON.stringify(force)}`);
     }
@@ -414,8 +449,7 @@ export class StreamResponse {
    * @throws {Error} when a `Content-Length` is set, or after {@link prepare}.
    */
   enableChunkedEncoding(): void {
-    if (this.#request !== undefined)
-      throw new Error("Cannot enable chunked encoding after prepare()");
+    this.#checkNotPrepared("enable chunked encoding");
     if (this.#getHeader("Content-Length") !== undefined) {
       throw new Error("You can't enable chunked encoding when a content length is set");
     }
@@ -541,6 +575,8 @@ export class StreamResponse {
     this.#connection = connection;
     this.#request = request;
     this.#head = head;
+    // Sent (or about to be): a later change would be lost, so it throws.
+    headers?.lock();
     return true;
   }
 

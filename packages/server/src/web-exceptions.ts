@@ -3,18 +3,12 @@
  * `web_exceptions`). Each class fixes its status in a static `statusCode`; the base constructor
  * reads it from `new.target`, so a subclass is one line.
  */
-import { CIMultiDict, STATUS_REASONS } from "@ll/http-protocol";
-
-/** Headers in any form the server takes them: a plain object, pairs, or a CIMultiDict. */
-export type HTTPExceptionHeaders =
-  | Readonly<Record<string, string>>
-  | Iterable<readonly [string, string]>
-  | CIMultiDict<string>;
+import { CIMultiDict, type HeadersInit, STATUS_REASONS } from "@ll/http-protocol";
 
 /** Options of every {@link HTTPException} (aiohttp's keyword arguments). */
 export interface HTTPExceptionOptions {
   /** Extra response headers. */
-  headers?: HTTPExceptionHeaders;
+  headers?: HeadersInit;
   /** The reason phrase (default: the status's standard one). */
   reason?: string;
   /** The body (default `"<status>: <reason>"`, none for 204, 205 and 304). */
@@ -23,7 +17,7 @@ export interface HTTPExceptionOptions {
   contentType?: string;
 }
 
-function toHeaders(init: HTTPExceptionHeaders | undefined): CIMultiDict<string> {
+function toHeaders(init: HeadersInit | undefined): CIMultiDict<string> {
   if (init === undefined) return new CIMultiDict<string>();
   if (init instanceof CIMultiDict) return init.copy();
   if (Symbol.iterator in init) return new CIMultiDict<string>(init as Iterable<[string, string]>);
@@ -105,14 +99,18 @@ export class HTTPPartialContent extends HTTPSuccessful {
 
 /**
  * A redirect: `location` goes in the `Location` header (aiohttp's `HTTPMove`).
- * @throws {TypeError} when `location` is empty.
+ * @throws {TypeError} when `location` is missing, empty, or neither a string nor a URL
+ *   (`HTTPFound needs a location`): aiohttp raises for an empty one too, and a missing one
+ *   would otherwise redirect to the path `undefined`.
  */
 export class HTTPMove extends HTTPRedirection {
   readonly location: string;
 
   constructor(location: string | URL, options: HTTPExceptionOptions = {}) {
+    if ((typeof location !== "string" && !(location instanceof URL)) || String(location) === "") {
+      throw new TypeError(`${new.target.name} needs a location`);
+    }
     const target = String(location);
-    if (target === "") throw new TypeError("HTTP redirects need a location to redirect to.");
     super(options);
     this.headers.set("Location", target);
     this.location = target;

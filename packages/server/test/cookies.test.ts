@@ -1,11 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   type Cookie,
+  decodeCookies,
   delCookie,
   parseCookieHeader,
   serializeCookie,
   setCookie,
 } from "../src/cookies.js";
+import { Response } from "../src/response.js";
+import { closeAll, RawClient, serve } from "./helpers/serve.js";
 
 const lines = (cookies: Map<string, Cookie>): string[] =>
   [...cookies.values()].map(serializeCookie);
@@ -108,5 +111,86 @@ describe("setCookie / delCookie / serializeCookie", () => {
     expect(() => setCookie(cookies, name, value, options as never)).toThrow(TypeError);
     expect(() => setCookie(cookies, name, value, options as never)).toThrow(message);
     expect(cookies.size).toBe(0);
+  });
+});
+
+describe("setCookie with encode", () => {
+  it("sends the encoded value", () => {
+    const cookies = new Map<string, Cookie>();
+    setCookie(cookies, "cart", "a b;é", { encode: encodeURIComponent });
+    expect(lines(cookies)).toEqual(["cart=a%20b%3B%C3%A9; Path=/"]);
+  });
+
+  it("checks what encode returns", () => {
+    const cookies = new Map<string, Cookie>();
+    expect(() => setCookie(cookies, "n", "v", { encode: (value) => `${value} x` })).toThrow(
+      new TypeError(
+        `Cookie value "v x" of n holds a character a cookie value cannot (whitespace, '"', ',', ';', '\\' or a control character): pass { encode: encodeURIComponent } or encode it first`,
+      ),
+    );
+    expect(() => setCookie(cookies, "n", "v", { encode: () => 1 as unknown as string })).toThrow(
+      new TypeError("Cookie encode must return a string, got number"),
+    );
+    expect(() => setCookie(cookies, "n", "v", { encode: "yes" as never })).toThrow(
+      new TypeError("Cookie encode must be a function"),
+    );
+    expect(cookies.size).toBe(0);
+  });
+
+  it("does not keep encode as an attribute", () => {
+    const cookies = new Map<string, Cookie>();
+    setCookie(cookies, "n", "v", { encode: (value) => value, httpOnly: true });
+    expect(cookies.get("n")).toEqual({ name: "n", value: "v", path: "/", httpOnly: true });
+  });
+});
+
+describe("decodeCookies", () => {
+  it("decodes each value and keeps one decode throws on raw", () => {
+    const raw = parseCookieHeader("a=x%20y; b=%E0%A4%A; c=plain");
+    expect([...decodeCookies(raw, decodeURIComponent)]).toEqual([
+      ["a", "x y"],
+      ["b", "%E0%A4%A"],
+      ["c", "plain"],
+    ]);
+  });
+
+  it("refuses a decode that is not a function or returns something else", () => {
+    const raw = parseCookieHeader("a=1");
+    expect(() => decodeCookies(raw, 1 as never)).toThrow(
+      new TypeError("decode must be a function"),
+    );
+    expect(() => decodeCookies(raw, () => 1 as unknown as string)).toThrow(
+      new TypeError("decode must return a string, got number for cookie a"),
+    );
+  });
+});
+
+describe("BaseRequest#getCookies", () => {
+  afterEach(closeAll);
+
+  it("returns the raw cookies without decode, decoded ones with it", async () => {
+    let raw: [string, string][] = [];
+    let decoded: [string, string][] = [];
+    let same = false;
+    const { port } = await serve((request) => {
+      raw = [...request.cookies];
+      decoded = [...request.getCookies({ decode: decodeURIComponent })];
+      same = request.getCookies() === request.cookies;
+      return new Response({ text: "ok" });
+    });
+    const client = await RawClient.connect(port);
+    client.write(
+      "GET / HTTP/1.1\r\nHost: x\r\nCookie: cart=a%20b%3B%C3%A9; bad=%zz\r\nConnection: close\r\n\r\n",
+    );
+    await client.untilClosed();
+    expect(raw).toEqual([
+      ["cart", "a%20b%3B%C3%A9"],
+      ["bad", "%zz"],
+    ]);
+    expect(decoded).toEqual([
+      ["cart", "a b;é"],
+      ["bad", "%zz"],
+    ]);
+    expect(same).toBe(true);
   });
 });

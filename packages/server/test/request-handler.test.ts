@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { Response } from "../src/response.js";
 import { StreamResponse } from "../src/stream-response.js";
+import { HTTPNotFound } from "../src/web-exceptions.js";
 import { closeAll, deferred, RawClient, recordingLogger, serve } from "./helpers/serve.js";
 
 afterEach(async () => {
@@ -368,6 +369,37 @@ describe("RequestHandler", () => {
       expect(logger.lines).toHaveLength(1);
       expect(String(logger.lines[0]![0])).toBe("Error handling request from 127.0.0.1");
       expect((logger.lines[0]![1] as Error).message).toBe("boom");
+    });
+
+    it("answers a returned HTTPException with its response and warns to throw it", async () => {
+      const logged: [string, unknown[]][] = [];
+      const logger = {
+        info: (...args: unknown[]) => logged.push(["info", args]),
+        warn: (...args: unknown[]) => logged.push(["warn", args]),
+        error: (...args: unknown[]) => logged.push(["error", args]),
+      };
+      const { port } = await serve(
+        (request) =>
+          (request.path === "/missing"
+            ? new HTTPNotFound({ text: "no such page" })
+            : hello()) as unknown as StreamResponse,
+        { logger },
+      );
+      const client = await RawClient.connect(port);
+      client.write("GET /missing HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      const text = await client.untilResponses(2);
+      expect(text).toBe(
+        "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 12\r\nDate: <date>\r\nServer: ll-server\r\n\r\nno such page" +
+          HELLO,
+      );
+      expect(logged).toEqual([
+        [
+          "warn",
+          [
+            "Handler for GET /missing from 127.0.0.1 returned an HTTPException (HTTPNotFound): throw it instead",
+          ],
+        ],
+      ]);
     });
 
     it("puts the stack in the body with debug", async () => {

@@ -239,3 +239,176 @@ describe("jsonResponse", () => {
     );
   });
 });
+
+describe("StreamResponse after prepare()", () => {
+  // Each misuse node:http refuses with ERR_HTTP_HEADERS_SENT throws here too, before anything
+  // reaches the socket, and the response already sent is left intact.
+  const misuses: [string, (response: StreamResponse) => void, string][] = [
+    [
+      "headers.set",
+      (r) => r.headers.set("X-Late", "1"),
+      "Cannot change the headers after prepare()",
+    ],
+    [
+      "headers.add",
+      (r) => r.headers.add("X-Late", "1"),
+      "Cannot change the headers after prepare()",
+    ],
+    ["headers.delete", (r) => r.headers.delete("X-A"), "Cannot change the headers after prepare()"],
+    [
+      "headers.setDefault",
+      (r) => r.headers.setDefault("X-Late", "1"),
+      "Cannot change the headers after prepare()",
+    ],
+    ["headers.clear", (r) => r.headers.clear(), "Cannot change the headers after prepare()"],
+    [
+      "headers.extend",
+      (r) => r.headers.extend({ "X-Late": "1" }),
+      "Cannot change the headers after prepare()",
+    ],
+    [
+      "headers.update",
+      (r) => r.headers.update({ "X-A": "2" }),
+      "Cannot change the headers after prepare()",
+    ],
+    ["setCookie", (r) => r.setCookie("a", "1"), "Cannot change the cookies after prepare()"],
+    ["delCookie", (r) => r.delCookie("a"), "Cannot change the cookies after prepare()"],
+    [
+      "contentType",
+      (r) => {
+        r.contentType = "text/html";
+      },
+      "Cannot change contentType after prepare()",
+    ],
+    [
+      "charset",
+      (r) => {
+        r.charset = "latin1";
+      },
+      "Cannot change charset after prepare()",
+    ],
+    [
+      "contentLength",
+      (r) => {
+        r.contentLength = 3;
+      },
+      "Cannot change contentLength after prepare()",
+    ],
+    [
+      "lastModified",
+      (r) => {
+        r.lastModified = new Date(0);
+      },
+      "Cannot change lastModified after prepare()",
+    ],
+    [
+      "etag",
+      (r) => {
+        r.etag = "abc";
+      },
+      "Cannot change etag after prepare()",
+    ],
+    [
+      "enableCompression",
+      (r) => r.enableCompression(),
+      "Cannot enable compression after prepare()",
+    ],
+    [
+      "enableChunkedEncoding",
+      (r) => r.enableChunkedEncoding(),
+      "Cannot enable chunked encoding after prepare()",
+    ],
+    [
+      "setStatus",
+      (r) => r.setStatus(404),
+      "Cannot change the response status code after the headers have been sent",
+    ],
+  ];
+
+  it.each(misuses)("%s throws an Error and changes nothing", async (_name, misuse, message) => {
+    let thrown: unknown;
+    const text = await exchange(async (request) => {
+      const response = new StreamResponse({
+        headers: { "Content-Type": "text/plain; charset=utf-8", "X-A": "1" },
+      });
+      await response.prepare(request);
+      try {
+        misuse(response);
+      } catch (error) {
+        thrown = error;
+      }
+      await response.writeEof("ok");
+      return response;
+    }, GET_CLOSE);
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).toEqual(new Error(message));
+    expect(text).toBe(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nX-A: 1\r\nTransfer-Encoding: chunked\r\nDate: <date>\r\nServer: ll-server\r\nConnection: close\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+    );
+  });
+
+  it("locks a headers object taken before prepare()", async () => {
+    let thrown: unknown;
+    let seen: [string, string][] = [];
+    await exchange(async (request) => {
+      const response = new Response({ text: "ok" });
+      const headers = response.headers;
+      await response.prepare(request);
+      seen = [...headers];
+      try {
+        headers.set("X-Late", "1");
+      } catch (error) {
+        thrown = error;
+      }
+      await response.writeEof();
+      return response;
+    }, GET_CLOSE);
+    expect(thrown).toEqual(new Error("Cannot change the headers after prepare()"));
+    // Still readable: the head as sent.
+    expect(seen.map(([name]) => name)).toEqual([
+      "Content-Type",
+      "Content-Length",
+      "Date",
+      "Server",
+      "Connection",
+    ]);
+  });
+
+  it("locks the headers of a response whose head was built without them", async () => {
+    let thrown: unknown;
+    let contentType: string | undefined;
+    await exchange(async (request) => {
+      const response = new Response({ text: "ok" });
+      await response.prepare(request);
+      contentType = response.headers.get("Content-Type");
+      try {
+        response.headers.set("X-Late", "1");
+      } catch (error) {
+        thrown = error;
+      }
+      await response.writeEof();
+      return response;
+    }, GET_CLOSE);
+    expect(contentType).toBe("text/plain; charset=utf-8");
+    expect(thrown).toEqual(new Error("Cannot change the headers after prepare()"));
+  });
+
+  it("keeps the headers mutable when prepare() failed on an invalid header", async () => {
+    let thrown: unknown;
+    const text = await exchange(async (request) => {
+      const response = new Response({ text: "ok", headers: { "Bad Name": "1" } });
+      try {
+        await response.prepare(request);
+      } catch (error) {
+        thrown = error;
+      }
+      response.headers.delete("Bad Name");
+      response.headers.set("X-Fixed", "1");
+      await response.prepare(request);
+      await response.writeEof();
+      return response;
+    }, GET_CLOSE);
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect(text).toContain("\r\nX-Fixed: 1\r\n");
+  });
+});

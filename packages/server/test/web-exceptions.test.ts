@@ -135,9 +135,24 @@ describe("HTTPException", () => {
     });
 
     it("throws a TypeError for an empty location", () => {
-      expect(() => new HTTPFound("")).toThrow(
-        new TypeError("HTTP redirects need a location to redirect to."),
-      );
+      expect(() => new HTTPFound("")).toThrow(new TypeError("HTTPFound needs a location"));
+    });
+
+    it.each([
+      "HTTPMultipleChoices",
+      "HTTPMovedPermanently",
+      "HTTPFound",
+      "HTTPSeeOther",
+      "HTTPUseProxy",
+      "HTTPTemporaryRedirect",
+      "HTTPPermanentRedirect",
+    ])("new %s() without a location throws a TypeError naming the class", (name) => {
+      const Class = (exceptions as unknown as Record<string, new (location?: unknown) => HTTPMove>)[
+        name
+      ]!;
+      expect(() => new Class()).toThrow(new TypeError(`${name} needs a location`));
+      expect(() => new Class(null)).toThrow(new TypeError(`${name} needs a location`));
+      expect(() => new Class(42)).toThrow(new TypeError(`${name} needs a location`));
     });
 
     it.each([

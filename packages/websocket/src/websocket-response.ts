@@ -1,5 +1,5 @@
 import type { Duplex } from "node:stream";
-import { ConnectionResetError } from "@ll/http-protocol";
+import { ConnectionResetError, checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { BaseRequest } from "@ll/server";
 import { HTTPException, StreamResponse } from "@ll/server";
 import { WebSocket } from "ws";
@@ -50,6 +50,18 @@ export interface WebSocketResponseOptions {
   /** Largest message accepted (bytes, after decompression); a larger one closes with 1009. 0 means no limit. @defaultValue 4 MiB */
   maxMsgSize?: number;
 }
+
+// Every option, once: adding one to WebSocketResponseOptions without listing it fails to compile.
+const WEBSOCKET_RESPONSE_OPTIONS: OptionKeys<WebSocketResponseOptions> = {
+  timeout: true,
+  receiveTimeout: true,
+  autoclose: true,
+  autoping: true,
+  heartbeat: true,
+  protocols: true,
+  compress: true,
+  maxMsgSize: true,
+};
 
 /** What {@link WebSocketResponse.canPrepare} returns (aiohttp's `WebSocketReady`). */
 export interface WebSocketReady {
@@ -148,9 +160,13 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
 
   /**
    * @throws {RangeError} when a duration or size option is not a valid number.
-   * @throws {TypeError} when `protocols` holds something other than strings.
+   * @throws {TypeError} when `protocols` holds something other than strings, or `options` has a
+   *   key it does not know (the message names the closest valid one).
    */
   constructor(options: WebSocketResponseOptions = {}) {
+    if (new.target === WebSocketResponse) {
+      checkOptionKeys(options, WEBSOCKET_RESPONSE_OPTIONS, "WebSocketResponse");
+    }
     super({ status: 101 });
     this.#timeout = positive("timeout", options.timeout ?? 10_000);
     this.#receiveTimeout = optionalPositive("receiveTimeout", options.receiveTimeout);

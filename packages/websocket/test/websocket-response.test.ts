@@ -383,3 +383,19 @@ describe("WebSocketResponse", () => {
     });
   });
 });
+
+describe("new WebSocketResponse(options)", () => {
+  it("refuses an unknown option, naming the closest valid one", () => {
+    expect(() => new WebSocketResponse({ maxMessageSize: 10 } as never)).toThrow(
+      new TypeError(
+        "Unknown WebSocketResponse option maxMessageSize (valid options: timeout, receiveTimeout, autoclose, autoping, heartbeat, protocols, compress, maxMsgSize)",
+      ),
+    );
+    expect(() => new WebSocketResponse({ autoClose: false } as never)).toThrow(
+      new TypeError("Unknown WebSocketResponse option autoClose: did you mean autoclose?"),
+    );
+    expect(() => new WebSocketResponse({ protocol: ["chat"] } as never)).toThrow(
+      new TypeError("Unknown WebSocketResponse option protocol: did you mean protocols?"),
+    );
+  });
+});
