@@ -72,6 +72,9 @@ export type {
   DetachedSocket,
   DetachSocketOptions,
   ETag,
+  FetchApp,
+  FetchContext,
+  FetchHandlerOptions,
   FileField,
   FileResponseOptions,
   FormReadOptions,
@@ -104,6 +107,7 @@ export {
   DEFAULT_MULTIPART_LIMITS,
   ETAG_ANY,
   FileResponse,
+  fetchHandler,
   HTTPAccepted,
   HTTPBadGateway,
   HTTPBadRequest,
@@ -173,7 +177,9 @@ export {
   StreamReader,
   StreamResponse,
   safeFilename,
+  sendFetchResponse,
   serveStatic,
+  toFetchRequest,
   UploadedFile,
 } from "@ll/server";
 export type {
