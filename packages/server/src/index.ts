@@ -19,6 +19,8 @@ export type {
 } from "./cookies.js";
 export type { ETag } from "./etag.js";
 export { ETAG_ANY } from "./etag.js";
+export type { FetchApp, FetchContext, FetchHandlerOptions } from "./fetch-handler.js";
+export { fetchHandler } from "./fetch-handler.js";
 export type { FileResponseOptions } from "./file-response.js";
 export { FileResponse } from "./file-response.js";
 export type { ForwardedElement } from "./forwarded.js";
@@ -38,6 +40,7 @@ export type { ResponseOptions } from "./response.js";
 export { Response } from "./response.js";
 export type { SafeFilenameOptions } from "./safe-filename.js";
 export { safeFilename } from "./safe-filename.js";
+export { sendFetchResponse } from "./send-fetch-response.js";
 export type { ServeStaticOptions } from "./serve-static.js";
 export { serveStatic } from "./serve-static.js";
 export type { Handler } from "./server.js";
@@ -47,6 +50,7 @@ export type { StreamReaderOptions } from "./stream-reader.js";
 export { IncompleteReadError, LineLimitError, StreamReader } from "./stream-reader.js";
 export type { StreamResponseOptions } from "./stream-response.js";
 export { StreamResponse } from "./stream-response.js";
+export { toFetchRequest } from "./to-fetch-request.js";
 export { UploadedFile } from "./uploaded-file.js";
 export type { HTTPExceptionOptions } from "./web-exceptions.js";
 export {

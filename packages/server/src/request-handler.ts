@@ -19,6 +19,7 @@ import type {
   DetachSocketOptions,
   RequestConnection,
 } from "./request-connection.js";
+import { sendFetchResponse } from "./send-fetch-response.js";
 import type { ServerInternals } from "./server.js";
 import { EMPTY_PAYLOAD, StreamReader } from "./stream-reader.js";
 import { kFinishSync, kFlushHead, kOutputStarted, StreamResponse } from "./stream-response.js";
@@ -563,6 +564,14 @@ export class RequestHandler implements RequestConnection {
       this.#current = undefined;
       if (this.#state === OPEN) this.#closeNow();
       return false;
+    }
+    if (result instanceof globalThis.Response) {
+      // A WHATWG fetch Response: sent as fetchHandler sends an application's.
+      try {
+        result = sendFetchResponse(request, result);
+      } catch (error) {
+        result = this.#handlerError(entry, request, error);
+      }
     }
     let response: StreamResponse;
     if (result instanceof StreamResponse) {

@@ -73,6 +73,9 @@ export type {
   DetachedSocket,
   DetachSocketOptions,
   ETag,
+  FetchApp,
+  FetchContext,
+  FetchHandlerOptions,
   FileField,
   FileResponseOptions,
   FormReadOptions,
@@ -107,6 +110,7 @@ export {
   DEFAULT_MULTIPART_LIMITS,
   ETAG_ANY,
   FileResponse,
+  fetchHandler,
   HTTPAccepted,
   HTTPBadGateway,
   HTTPBadRequest,
@@ -176,7 +180,9 @@ export {
   StreamReader,
   StreamResponse,
   safeFilename,
+  sendFetchResponse,
   serveStatic,
+  toFetchRequest,
   UploadedFile,
 } from "@ll/server";
 export type {

@@ -1,0 +1,132 @@
+/**
+ * The fetch `Request` that `fetchHandler` gives applications: built on first use of what a
+ * router does not need.
+ *
+ * Constructing a WHATWG `Request` costs several times what serving a small response does, and
+ * most requests only have their `method` and `url` read (routing), and maybe a header. This
+ * object answers those from the `BaseRequest`; any other member builds the real `Request`
+ * once (`toFetchRequest`, sharing the `Headers` already made) and forwards to it. It inherits
+ * from `Request.prototype`, so `instanceof Request` holds.
+ */
+
+import type { BaseRequest } from "./base-request.js";
+import { fetchHeaders, fetchRequestInit, fetchUrl, hasFetchBody } from "./to-fetch-request.js";
+import { HTTPBadRequest } from "./web-exceptions.js";
+
+const kReal: unique symbol = Symbol("realRequest");
+
+/** @internal */
+export class LazyFetchRequest {
+  readonly #request: BaseRequest;
+  #url: string | undefined = undefined;
+  #headers: Headers | undefined = undefined;
+  #real: globalThis.Request | undefined = undefined;
+  #bodyUsed = false;
+
+  constructor(request: BaseRequest) {
+    this.#request = request;
+  }
+
+  /**
+   * The absolute URL.
+   * @throws {HTTPBadRequest} when the host and target make no valid URL (a bad `Host`).
+   */
+  get url(): string {
+    let url = this.#url;
+    if (url === undefined) {
+      try {
+        url = this.#url = fetchUrl(this.#request);
+      } catch (error) {
+        throw new HTTPBadRequest({ text: (error as Error).message });
+      }
+    }
+    return url;
+  }
+
+  /** The method, as sent. */
+  get method(): string {
+    return this.#request.method;
+  }
+
+  /** The headers, every field as sent. */
+  get headers(): Headers {
+    this.#headers ??= fetchHeaders(this.#request);
+    return this.#headers;
+  }
+
+  /** Aborts when the client goes away (the request's own signal). */
+  get signal(): AbortSignal {
+    return this.#request.signal;
+  }
+
+  /** The real `Request`, built on first use. */
+  get [kReal](): globalThis.Request {
+    this.#real ??= new globalThis.Request(this.url, fetchRequestInit(this.#request, this.headers));
+    return this.#real;
+  }
+
+  /** Whether the body was read. */
+  get bodyUsed(): boolean {
+    return this.#bodyUsed || (this.#real?.bodyUsed ?? false);
+  }
+
+  // The body readers take the body through `request.read()`, without a stream, and so within
+  // the server's `clientMaxSize` (413 beyond it). GET and HEAD have none.
+  async #bytes(): Promise<Buffer> {
+    if (this.#real !== undefined) return Buffer.from(await this.#real.arrayBuffer());
+    if (this.#bodyUsed) throw new TypeError("Body is unusable: Body has already been read");
+    this.#bodyUsed = true;
+    return hasFetchBody(this.#request) ? this.#request.read() : Buffer.alloc(0);
+  }
+
+  /** The body as text (UTF-8). */
+  async text(): Promise<string> {
+    return (await this.#bytes()).toString("utf8");
+  }
+
+  /** The body parsed as JSON. */
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  /** The body as an ArrayBuffer. */
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.#bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+  }
+
+  /** The body as bytes. */
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "Request";
+  }
+}
+
+// Every other member of Request.prototype (and of the Body mixin it includes) is forwarded to
+// the real Request: the native getters and methods check that `this` is one.
+const own = new Set<PropertyKey>(Reflect.ownKeys(LazyFetchRequest.prototype));
+for (const key of Reflect.ownKeys(globalThis.Request.prototype)) {
+  if (own.has(key)) continue;
+  const descriptor = Reflect.getOwnPropertyDescriptor(globalThis.Request.prototype, key)!;
+  if (descriptor.get !== undefined) {
+    Object.defineProperty(LazyFetchRequest.prototype, key, {
+      configurable: true,
+      get(this: LazyFetchRequest) {
+        return Reflect.get(this[kReal], key);
+      },
+    });
+  } else if (typeof descriptor.value === "function") {
+    Object.defineProperty(LazyFetchRequest.prototype, key, {
+      configurable: true,
+      writable: true,
+      value(this: LazyFetchRequest, ...args: unknown[]) {
+        const real = this[kReal];
+        return (Reflect.get(real, key) as (...args: unknown[]) => unknown).apply(real, args);
+      },
+    });
+  }
+}
+Object.setPrototypeOf(LazyFetchRequest.prototype, globalThis.Request.prototype);

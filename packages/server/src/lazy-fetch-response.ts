@@ -1,0 +1,195 @@
+/**
+ * A fetch `Response` that defers building the real one: what `fetchHandler`'s
+ * `overrideGlobalResponse` option puts in place of `globalThis.Response`.
+ *
+ * Node's `Response` builds a `ReadableStream` for every body, a string one included, which
+ * costs more than serving a small response does. Frameworks such as hono call
+ * `new Response(text, init)` for each request, and the server only needs the status, the
+ * headers and the string back. This class keeps what it was given; the server reads it
+ * directly, and any other use (`text()`, `body`, `clone()`…) builds the real `Response` once
+ * and forwards to it. It inherits from the real `Response.prototype`, and `instanceof` it
+ * accepts real responses too, so code checking `instanceof Response` keeps working.
+ */
+
+const NativeResponse: typeof globalThis.Response = globalThis.Response;
+type NativeResponse = globalThis.Response;
+
+/** The real `Response`, built on first use. @internal */
+export const kReal: unique symbol = Symbol("realResponse");
+/** The body and init as given, while no real `Response` was built. @internal */
+export const kDeferred: unique symbol = Symbol("deferredResponse");
+
+/** What a deferred response holds. @internal */
+export interface DeferredResponse {
+  readonly body: unknown;
+  /**
+   * The headers as `[lower-case name, value]` pairs when they were given as a plain object
+   * of strings and never read through `headers`; else undefined (read `headers`).
+   */
+  readonly entries: [string, string][] | undefined;
+}
+
+/** `init.headers` as lower-case pairs when it is a plain object of strings. */
+function plainEntries(init: ResponseInit["headers"]): [string, string][] | undefined {
+  if (init === undefined) return [];
+  if (Object.getPrototypeOf(init) !== Object.prototype) return undefined;
+  const entries: [string, string][] = [];
+  for (const name in init as Record<string, unknown>) {
+    const value = (init as Record<string, unknown>)[name];
+    if (typeof value !== "string") return undefined;
+    entries.push([name.toLowerCase(), value]);
+  }
+  return entries;
+}
+
+const TEXT_PLAIN = "text/plain;charset=UTF-8";
+
+/** @internal */
+export class LazyFetchResponse {
+  #body: unknown;
+  #init: ResponseInit | undefined;
+  #headers: Headers | undefined = undefined;
+  #real: NativeResponse | undefined = undefined;
+
+  constructor(body?: unknown, init?: ResponseInit) {
+    const status = init?.status;
+    // The checks the real constructor makes first (its messages' substance).
+    if (status !== undefined && (!Number.isInteger(status) || status < 200 || status > 599)) {
+      throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`);
+    }
+    if (
+      (status === 204 || status === 205 || status === 304) &&
+      body !== null &&
+      body !== undefined
+    ) {
+      throw new TypeError(`Response constructor: Invalid response status code ${status}`);
+    }
+    this.#body = body ?? null;
+    this.#init = init;
+  }
+
+  /** `Response.json(data, init)`, deferred too. */
+  static json(data: unknown, init?: ResponseInit): LazyFetchResponse {
+    const text = JSON.stringify(data);
+    if (text === undefined) throw new TypeError("Value is not JSON serializable");
+    const response = new LazyFetchResponse(text, init);
+    const headers = response.headers;
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    return response;
+  }
+
+  static redirect(url: string | URL, status?: number): NativeResponse {
+    return NativeResponse.redirect(url, (status ?? 302) as 301 | 302 | 303 | 307 | 308);
+  }
+
+  static error(): NativeResponse {
+    return NativeResponse.error();
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof NativeResponse;
+  }
+
+  get status(): number {
+    return this.#real?.status ?? this.#init?.status ?? 200;
+  }
+
+  get statusText(): string {
+    return this.#real?.statusText ?? this.#init?.statusText ?? "";
+  }
+
+  get ok(): boolean {
+    const status = this.status;
+    return status >= 200 && status < 300;
+  }
+
+  get headers(): Headers {
+    if (this.#real !== undefined) return this.#real.headers;
+    let headers = this.#headers;
+    if (headers === undefined) {
+      headers = this.#headers = new Headers(this.#init?.headers);
+      // As the real constructor: a string body says it is UTF-8 text unless told otherwise.
+      if (typeof this.#body === "string" && !headers.has("content-type")) {
+        headers.set("content-type", TEXT_PLAIN);
+      }
+    }
+    return headers;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "Response";
+  }
+
+  /** The real `Response`, built on first use of anything but status and headers. */
+  get [kReal](): NativeResponse {
+    let real = this.#real;
+    if (real === undefined) {
+      const init = this.#init;
+      real = this.#real = new NativeResponse(
+        this.#body as ConstructorParameters<typeof NativeResponse>[0],
+        {
+          status: init?.status,
+          statusText: init?.statusText,
+          headers: this.headers,
+        },
+      );
+      this.#body = undefined;
+    }
+    return real;
+  }
+
+  /** What the server sends directly, undefined once the real `Response` exists. */
+  get [kDeferred](): DeferredResponse | undefined {
+    if (this.#real !== undefined) return undefined;
+    const body = this.#body;
+    let entries: [string, string][] | undefined;
+    if (this.#headers === undefined) {
+      entries = plainEntries(this.#init?.headers);
+      if (
+        entries !== undefined &&
+        typeof body === "string" &&
+        !entries.some(([name]) => name === "content-type")
+      ) {
+        entries.push(["content-type", TEXT_PLAIN]);
+      }
+    }
+    return { body, entries };
+  }
+}
+
+// Every other member of Response.prototype (and of the Body mixin) is forwarded to the real
+// Response: the native getters and methods check that `this` is one.
+const own = new Set<PropertyKey>(Reflect.ownKeys(LazyFetchResponse.prototype));
+for (const key of Reflect.ownKeys(NativeResponse.prototype)) {
+  if (own.has(key)) continue;
+  const descriptor = Reflect.getOwnPropertyDescriptor(NativeResponse.prototype, key)!;
+  if (descriptor.get !== undefined) {
+    Object.defineProperty(LazyFetchResponse.prototype, key, {
+      configurable: true,
+      get(this: LazyFetchResponse) {
+        return Reflect.get(this[kReal], key);
+      },
+    });
+  } else if (typeof descriptor.value === "function") {
+    Object.defineProperty(LazyFetchResponse.prototype, key, {
+      configurable: true,
+      writable: true,
+      value(this: LazyFetchResponse, ...args: unknown[]) {
+        const real = this[kReal];
+        return (Reflect.get(real, key) as (...args: unknown[]) => unknown).apply(real, args);
+      },
+    });
+  }
+}
+Object.setPrototypeOf(LazyFetchResponse.prototype, NativeResponse.prototype);
+Object.setPrototypeOf(LazyFetchResponse, NativeResponse);
+
+/**
+ * Puts {@link LazyFetchResponse} in place of `globalThis.Response` (once; later calls do
+ * nothing). The process-wide `Response` then defers its body.
+ * @internal
+ */
+export function overrideGlobalResponse(): void {
+  if (globalThis.Response !== NativeResponse) return;
+  globalThis.Response = LazyFetchResponse as unknown as typeof globalThis.Response;
+}

@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import { afterEach, describe, expect, it } from "vitest";
+import { fetchHandler } from "../src/fetch-handler.js";
+import { closeAll, serve } from "./helpers/serve.js";
+
+afterEach(closeAll);
+
+describe("fetchHandler({ overrideGlobalResponse: true })", () => {
+  it("sends deferred responses, and they still act as Responses", async () => {
+    const app = new Hono();
+    app.get("/", (c) => c.text("Hello"));
+    app.get("/json", (c) => c.json({ ok: true }));
+    app.get("/read", async () => {
+      const inner = new globalThis.Response("inner");
+      return new globalThis.Response(
+        `${await inner.text()}:${inner instanceof globalThis.Response}`,
+      );
+    });
+    const served = await serve(fetchHandler(app.fetch, { overrideGlobalResponse: true }));
+    const text = await fetch(served.url);
+    expect(text.headers.get("content-length")).toBe("5");
+    expect(await text.text()).toBe("Hello");
+    const json = await fetch(`${served.url}/json`);
+    expect(json.headers.get("content-type")).toBe("application/json");
+    expect(await json.json()).toEqual({ ok: true });
+    expect(await (await fetch(`${served.url}/read`)).text()).toBe("inner:true");
+  });
+});
