@@ -18,6 +18,7 @@ import type {
   RequestConnection,
 } from "./request-connection.js";
 import type { StreamReader } from "./stream-reader.js";
+import { kAbort, kConnection, kReleaseUploads } from "./symbols.js";
 import type { UploadedFile } from "./uploaded-file.js";
 import {
   HTTPBadRequest,
@@ -25,22 +26,6 @@ import {
   HTTPRequestRangeNotSatisfiable,
   HTTPUnsupportedMediaType,
 } from "./web-exceptions.js";
-
-/**
- * Reaches the connection a request came in on (used by `StreamResponse#prepare()`).
- * @internal
- */
-export const kConnection: unique symbol = Symbol("connection");
-/**
- * Aborts the request's `signal` (the client went away).
- * @internal
- */
-export const kAbort: unique symbol = Symbol("abort");
-/**
- * Removes the request's uploaded files (`post()`): called once its response has ended.
- * @internal
- */
-export const kReleaseUploads: unique symbol = Symbol("releaseUploads");
 
 /** What `BaseRequest#clone()` may change: the head, and the connection-level attributes. */
 export interface BaseRequestCloneOptions extends MessageChanges {

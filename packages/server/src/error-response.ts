@@ -1,4 +1,11 @@
-import { HttpProcessingError, STATUS_REASONS } from "@ll/http-protocol";
+import type { HeadersInit } from "@ll/http-protocol";
+import {
+  HttpProcessingError,
+  HttpVersion11,
+  httpDate,
+  STATUS_REASONS,
+  serializeResponseHead,
+} from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
 import { Response } from "./response.js";
 import { HTTPException } from "./web-exceptions.js";
@@ -13,6 +20,74 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+}
+
+/** The status answered for a protocol error: its `code` when that is a 4xx or 5xx, else 400. */
+function errorStatus(error: HttpProcessingError): number {
+  return error.code >= 400 && error.code <= 599 ? error.code : 400;
+}
+
+/** The text of every error answer: `"<status> <reason>: <message>"`. */
+function errorText(status: number, message: string): string {
+  return `${status} ${STATUS_REASONS[status] ?? "Error"}: ${message}`;
+}
+
+// Headers of a protocol error that the answer sets itself.
+const FRAMING_HEADERS = new Set(["content-length", "connection", "transfer-encoding"]);
+
+function extraHeaders(headers: HeadersInit | undefined): [string, string][] {
+  if (headers === undefined) return [];
+  const pairs: [string, string][] = [];
+  const iterable = typeof (headers as Iterable<unknown>)[Symbol.iterator] === "function";
+  const entries = iterable
+    ? (headers as Iterable<readonly [string, string]>)
+    : Object.entries(headers as Record<string, string>);
+  for (const [name, value] of entries) {
+    if (!FRAMING_HEADERS.has(name.toLowerCase())) pairs.push([name, value]);
+  }
+  return pairs;
+}
+
+/**
+ * An error answer written by the connection itself, with no request to hand a response to (a
+ * malformed request, a timeout): `status`, a one-line text body saying `message`, and
+ * `Connection: close`. Extra headers that cannot be serialized are left out.
+ * @internal
+ */
+export function renderErrorAnswer(
+  status: number,
+  message: string,
+  serverHeader: string | null,
+  extra: HeadersInit | undefined = undefined,
+): { head: Buffer; body: Buffer } {
+  const text = errorText(status, message).replace(/[\r\n]+/g, " ");
+  const body = Buffer.from(`${text}\n`, "utf8");
+  const headers: [string, string][] = [
+    ["Content-Type", "text/plain; charset=utf-8"],
+    ["Content-Length", String(body.length)],
+    ["Date", httpDate()],
+  ];
+  if (serverHeader !== null) headers.push(["Server", serverHeader]);
+  headers.push(["Connection", "close"]);
+  const reason = STATUS_REASONS[status] ?? "";
+  let head: Buffer;
+  try {
+    head = serializeResponseHead(HttpVersion11, status, reason, [
+      ...headers,
+      ...extraHeaders(extra),
+    ]);
+  } catch {
+    head = serializeResponseHead(HttpVersion11, status, reason, headers);
+  }
+  return { head, body };
+}
+
+/** The error answer for a protocol error (see {@link renderErrorAnswer}). @internal */
+export function renderProtocolError(
+  error: HttpProcessingError,
+  serverHeader: string | null,
+): { head: Buffer; body: Buffer } {
+  return renderErrorAnswer(errorStatus(error), error.message, serverHeader, error.headers);
 }
 
 /**
@@ -46,11 +121,8 @@ export function errorResponse(
     return response;
   }
   if (error instanceof HttpProcessingError) {
-    const code = error.code >= 400 && error.code <= 599 ? error.code : 400;
-    const response = new Response({
-      status: code,
-      text: `${code} ${STATUS_REASONS[code] ?? "Error"}: ${error.message}`,
-    });
+    const code = errorStatus(error);
+    const response = new Response({ status: code, text: errorText(code, error.message) });
     response.forceClose();
     return response;
   }

@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import type { BaseRequest } from "./base-request.js";
+import type { ConnectionOutput } from "./connection-output.js";
 import type { ResolvedMultipartLimits } from "./multipart-limits.js";
 import type { StreamResponse } from "./stream-response.js";
 
@@ -41,14 +42,8 @@ export interface RequestConnection {
    * or when an unanswered `Expect: 100-continue` body was never read).
    */
   responseStarting(request: BaseRequest, response: StreamResponse): boolean;
-  /**
-   * Writes a whole response: `head` (Latin-1) and `body`. `ascii` says the head is pure ASCII,
-   * so head and a string body can go out as one UTF-8 string. Pipelined answers are batched
-   * into one write. Returns false when the socket needs a drain.
-   */
-  sendWhole(head: string, body: Buffer | string | undefined, ascii: boolean): boolean;
-  /** Called before a response's body is streamed: held (corked) writes must flow now. */
-  streamStarting(): void;
+  /** The connection's only writer: whole responses, and the sink of streamed ones. */
+  readonly output: ConnectionOutput;
   /** Implements `request.detachSocket()`. */
   detachSocket(request: BaseRequest, options: DetachSocketOptions | undefined): DetachedSocket;
 }

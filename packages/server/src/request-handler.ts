@@ -1,19 +1,18 @@
 import type { Socket } from "node:net";
-import type { Transform } from "node:stream";
-import type { CIMultiDictProxy, HeadersInit, RawRequestMessage } from "@ll/http-protocol";
+import type { CIMultiDictProxy, RawRequestMessage } from "@ll/http-protocol";
+import { ConnectionResetError, HttpProcessingError, HttpRequestParser } from "@ll/http-protocol";
+import { BaseRequest } from "./base-request.js";
+import { ConnectionOutput } from "./connection-output.js";
 import {
-  ConnectionResetError,
-  createDecompressor,
-  HttpProcessingError,
-  HttpRequestParser,
-  HttpVersion11,
-  httpDate,
-  STATUS_REASONS,
-  serializeResponseHead,
-} from "@ll/http-protocol";
-import { BaseRequest, kAbort, kReleaseUploads } from "./base-request.js";
-import { errorResponse } from "./error-response.js";
+  ConnectionTimer,
+  HEADERS_DEADLINE,
+  KEEPALIVE_DEADLINE,
+  LINGER_DEADLINE,
+  REQUEST_DEADLINE,
+} from "./connection-timer.js";
+import { errorResponse, renderErrorAnswer, renderProtocolError } from "./error-response.js";
 import type { ResolvedMultipartLimits } from "./multipart-limits.js";
+import { type BodyFlow, PendingRequest } from "./pending-request.js";
 import type {
   DetachedSocket,
   DetachSocketOptions,
@@ -21,19 +20,14 @@ import type {
 } from "./request-connection.js";
 import { sendFetchResponse } from "./send-fetch-response.js";
 import type { ServerInternals } from "./server.js";
-import { EMPTY_PAYLOAD, StreamReader } from "./stream-reader.js";
-import { kFinishSync, kFlushHead, kOutputStarted, StreamResponse } from "./stream-response.js";
+import { StreamResponse } from "./stream-response.js";
+import { kAbort, kFinishSync, kFlushHead, kOutputStarted, kReleaseUploads } from "./symbols.js";
 import { HTTPException } from "./web-exceptions.js";
 
 // aiohttp 3.14 stops reading a connection that has this many requests waiting for an answer.
 const QUEUE_LIMIT = 32;
-// The body buffered per request before reading from the socket pauses (aiohttp's read_bufsize).
-const BODY_HIGH_WATER_MARK = 64 * 1024;
 // Most bytes of an unread body discarded to keep the connection; past it the connection closes.
 const DRAIN_LIMIT = 256 * 1024;
-// How long a closing connection waits for the client to close its side before it is destroyed
-// (aiohttp's lingering_time): closing at once could reset the connection and lose the answer.
-const LINGER_TIME = 10_000;
 // Most bytes read and discarded while lingering: enough for a client to notice the answer to an
 // upload it is still sending, not a way to keep the server reading for free.
 const LINGER_LIMIT = 16 * 1024 * 1024;
@@ -50,61 +44,11 @@ const PAUSE_UPGRADE = 2;
 const PAUSE_DECOMPRESS = 4;
 const PAUSE_STOPPED = 8;
 
-const EXPECT = "expect";
-// Most UTF-16 units of pipelined answers joined before they are written.
-const BATCH_LIMIT = 64 * 1024;
-
-/** One parsed request, waiting for or in the handler. */
-class PendingRequest {
-  request: BaseRequest | undefined = undefined;
-  response: StreamResponse | undefined = undefined;
-  /** Body bytes received (before decompression). */
-  received = 0;
-  bodyDone: boolean;
-  bodyPaused = false;
-  expectContinue = false;
-  continueSent = false;
-  /** The handler started reading the body. */
-  readStarted = false;
-  discarding = false;
-  discardFrom = 0;
-  decompressor: Transform | undefined = undefined;
-
-  constructor(
-    readonly message: RawRequestMessage | undefined,
-    readonly payload: StreamReader,
-    readonly error: HttpProcessingError | undefined,
-  ) {
-    this.bodyDone = payload === EMPTY_PAYLOAD;
-  }
-}
-
 const PLAIN_PREPARE = StreamResponse.prototype.prepare;
 const PLAIN_WRITE_EOF = StreamResponse.prototype.writeEof;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
-}
-
-function hasExpectContinue(rawHeaders: readonly string[]): boolean {
-  for (let index = 0; index < rawHeaders.length; index += 2) {
-    const name = rawHeaders[index]!;
-    if (name.length === 6 && name.toLowerCase() === EXPECT) {
-      return rawHeaders[index + 1]!.trim().toLowerCase() === "100-continue";
-    }
-  }
-  return false;
-}
-
-function errorHeaderPairs(headers: HeadersInit | undefined): [string, string][] {
-  if (headers === undefined) return [];
-  const pairs: [string, string][] = [];
-  const iterable = typeof (headers as Iterable<unknown>)[Symbol.iterator] === "function";
-  const entries = iterable
-    ? (headers as Iterable<readonly [string, string]>)
-    : Object.entries(headers as Record<string, string>);
-  for (const [name, value] of entries) pairs.push([name, value]);
-  return pairs;
 }
 
 /**
@@ -113,10 +57,12 @@ function errorHeaderPairs(headers: HeadersInit | undefined): [string, string][] 
  * turn and writes the responses in order, keeps the connection alive between them, and closes
  * it on protocol errors, timeouts and `Connection: close`.
  */
-export class RequestHandler implements RequestConnection {
+export class RequestHandler implements RequestConnection, BodyFlow {
   readonly #server: ServerInternals;
   readonly #socket: Socket;
   readonly #parser: HttpRequestParser;
+  readonly #output: ConnectionOutput;
+  readonly #timer: ConnectionTimer;
   readonly #queue: PendingRequest[] = [];
   #parsing: PendingRequest | undefined = undefined;
   #current: PendingRequest | undefined = undefined;
@@ -125,15 +71,7 @@ export class RequestHandler implements RequestConnection {
   #readEnded = false;
   #stopped = false; // no more parsing: a protocol error or the last request was seen
   #pause = 0;
-  #corked = false;
-  #batch = "";
-  #uncorkScheduled = false;
-  #timer: NodeJS.Timeout | undefined = undefined;
-  #headStart = 0;
-  #idleSince = 0;
-  #closingSince = 0;
   #lingered = 0;
-  #requestStart = 0;
   #eofPending = false; // the client's FIN came while the parser held bytes back
   #requestsHandled = 0;
   #closeReason: Error | undefined = undefined;
@@ -148,6 +86,8 @@ export class RequestHandler implements RequestConnection {
       maxFieldSize: options.maxFieldSize,
       maxHeaders: options.maxHeaders,
     });
+    this.#output = new ConnectionOutput(socket);
+    this.#timer = new ConnectionTimer(options, () => this.idle, this.#onDeadline);
   }
 
   /** @internal */
@@ -157,8 +97,10 @@ export class RequestHandler implements RequestConnection {
     // Keep our side writable after the client's FIN: pipelined requests sent before it are
     // still answered (node:http does the same).
     socket.allowHalfOpen = true;
-    socket.setNoDelay(true);
-    if (options.tcpKeepalive) socket.setKeepAlive(true);
+    // Any Duplex serves (an in-memory one in tests): the TCP options are for sockets that have them.
+    if (typeof socket.setNoDelay === "function") socket.setNoDelay(true);
+    if (options.tcpKeepalive && typeof socket.setKeepAlive === "function")
+      socket.setKeepAlive(true);
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
@@ -167,13 +109,17 @@ export class RequestHandler implements RequestConnection {
       this.#onClose();
       return;
     }
-    this.#headStart = this.#requestStart = Date.now();
-    this.#armTimer(this.#timerStep());
+    this.#timer.start();
   }
 
   /** The connection's socket. */
   get socket(): Socket {
     return this.#socket;
+  }
+
+  /** @internal */
+  get output(): ConnectionOutput {
+    return this.#output;
   }
 
   /** @internal */
@@ -218,11 +164,12 @@ export class RequestHandler implements RequestConnection {
     }
     // Past the last request to read: discard.
     if (this.#stopped && this.#parsing === undefined) return;
-    if (this.#parsing === undefined && this.#headStart === 0) {
-      this.#headStart = Date.now();
-      if (this.#requestStart === 0) this.#requestStart = this.#headStart;
+    const timer = this.#timer;
+    if (this.#parsing === undefined && timer.headStart === 0) {
+      timer.headStart = Date.now();
+      if (timer.requestStart === 0) timer.requestStart = timer.headStart;
     }
-    this.#idleSince = 0;
+    timer.idleSince = 0;
     try {
       this.#parser.feedData(chunk);
     } catch (error) {
@@ -230,37 +177,27 @@ export class RequestHandler implements RequestConnection {
     }
     if (this.#parser.upgraded) this.#pauseFor(PAUSE_UPGRADE);
     const queue = this.#queue;
-    if (queue.length > 1) this.#cork();
+    if (queue.length > 1) this.#output.hold();
     if (!this.#running && queue.length > 0) this.#run();
   };
 
   /** @internal HttpParserHandlers */
   onMessage(message: RawRequestMessage): void {
-    this.#headStart = 0;
+    const timer = this.#timer;
+    timer.headStart = 0;
     if (this.#stopped) return; // after a request that closes the connection
     let entry: PendingRequest;
     if (message.chunked || (message.contentLength !== undefined && message.contentLength > 0)) {
       const options = this.#server.options;
-      let pending: PendingRequest | undefined;
-      const payload = new StreamReader({
-        highWaterMark: BODY_HIGH_WATER_MARK,
-        onPause: () => this.#bodyPause(pending!, true),
-        onResume: () => this.#bodyPause(pending!, false),
-        onFirstRead: () => {
-          pending!.readStarted = true;
-          this.#sendContinue(pending!);
-        },
-      });
-      entry = pending = new PendingRequest(message, payload, undefined);
-      entry.expectContinue = message.version.minor !== 0 && hasExpectContinue(message.rawHeaders);
+      const maxOutputSize = options.autoDecompress
+        ? options.clientMaxSize || Number.MAX_SAFE_INTEGER
+        : undefined;
+      entry = PendingRequest.withBody(message, this, maxOutputSize);
       // The body is part of the request: requestTimeout runs until it is all in.
-      if (this.#requestStart === 0) this.#requestStart = Date.now();
-      if (options.autoDecompress && message.compression !== undefined) {
-        this.#startDecompressor(entry, message.compression);
-      }
+      if (timer.requestStart === 0) timer.requestStart = Date.now();
       this.#parsing = entry;
     } else {
-      entry = new PendingRequest(message, EMPTY_PAYLOAD, undefined);
+      entry = PendingRequest.bodiless(message);
     }
     // RFC 9112 §9.6: nothing after a request that closes the connection is read.
     if (message.shouldClose) this.#stopped = true;
@@ -277,49 +214,28 @@ export class RequestHandler implements RequestConnection {
   onBody(chunk: Buffer): void {
     const entry = this.#parsing;
     if (entry === undefined) return; // the body of an ignored request
-    entry.received += chunk.length;
-    if (entry.discarding) {
+    if (!entry.feedBody(chunk)) {
+      this.#pauseFor(PAUSE_DECOMPRESS);
+      entry.decompressor!.once("drain", () => this.#resumeFor(PAUSE_DECOMPRESS));
+    } else if (entry.discarding && entry.discarded > DRAIN_LIMIT) {
       // Too much to drain: stop keeping the connection, but linger so the answer survives.
-      if (entry.received - entry.discardFrom > DRAIN_LIMIT) this.#closeGracefully();
-      return;
+      this.#closeGracefully();
     }
-    const decompressor = entry.decompressor;
-    if (decompressor !== undefined) {
-      if (!decompressor.write(chunk)) {
-        this.#pauseFor(PAUSE_DECOMPRESS);
-        decompressor.once("drain", () => this.#resumeFor(PAUSE_DECOMPRESS));
-      }
-      return;
-    }
-    entry.payload.feedData(chunk);
   }
 
   /** @internal HttpParserHandlers */
   onMessageComplete(_trailers: CIMultiDictProxy<string> | undefined): void {
-    this.#requestStart = 0; // the whole request arrived
+    this.#timer.requestStart = 0; // the whole request arrived
     const entry = this.#parsing;
     if (entry === undefined) return;
     this.#parsing = undefined;
-    entry.bodyDone = true;
-    if (entry.discarding) {
-      // The drained body is over: the connection is idle (or has what follows to answer).
-      this.#idleSince = Date.now();
-      return;
-    }
-    if (entry.decompressor !== undefined) entry.decompressor.end();
-    else entry.payload.feedEof();
+    entry.endBody();
+    // A drained body is over: the connection is idle (or has what follows to answer).
+    if (entry.discarding) this.#timer.idleSince = Date.now();
   }
 
-  #startDecompressor(entry: PendingRequest, encoding: "gzip" | "deflate" | "br"): void {
-    const maxOutputSize = this.#server.options.clientMaxSize || Number.MAX_SAFE_INTEGER;
-    const decompressor = createDecompressor(encoding, { maxOutputSize });
-    decompressor.on("data", (chunk: Buffer) => entry.payload.feedData(chunk));
-    decompressor.on("end", () => entry.payload.feedEof());
-    decompressor.on("error", (error: Error) => entry.payload.setException(error));
-    entry.decompressor = decompressor;
-  }
-
-  #bodyPause(entry: PendingRequest, paused: boolean): void {
+  /** @internal BodyFlow */
+  bodyPaused(entry: PendingRequest, paused: boolean): void {
     if (entry.bodyPaused === paused) return;
     entry.bodyPaused = paused;
     // Only the body being received can fill up; an earlier one that drains changes nothing.
@@ -358,13 +274,11 @@ export class RequestHandler implements RequestConnection {
       // The body is broken: its reader fails, the handler sees the error (and answers its
       // code), and the connection closes after that response.
       this.#parsing = undefined;
-      entry.bodyDone = true;
-      if (entry.decompressor !== undefined) entry.decompressor.destroy(error);
-      else entry.payload.setException(error);
+      entry.failBody(error);
       if (entry.discarding) this.#closeNow();
       return;
     }
-    this.#queue.push(new PendingRequest(undefined, EMPTY_PAYLOAD, error));
+    this.#queue.push(PendingRequest.bodiless(undefined, error));
   }
 
   readonly #onEnd = (): void => {
@@ -423,7 +337,7 @@ export class RequestHandler implements RequestConnection {
   readonly #onClose = (): void => {
     if (this.#state === CLOSED || this.#state === DETACHED) return;
     this.#state = CLOSED;
-    this.#clearTimer();
+    this.#timer.stop();
     const entries =
       this.#current !== undefined && !this.#queue.includes(this.#current)
         ? [this.#current, ...this.#queue]
@@ -431,11 +345,7 @@ export class RequestHandler implements RequestConnection {
     for (const entry of entries) {
       // The reason (an Error with its stack) is made only when a request is there to see it.
       entry.request?.[kAbort](this.#lostReason());
-      if (!entry.bodyDone) {
-        entry.bodyDone = true;
-        entry.decompressor?.destroy();
-        entry.payload.setException(this.#lostReason());
-      }
+      if (!entry.bodyDone) entry.failBody(this.#lostReason());
     }
     this.#parsing = undefined;
     this.#server.connectionLost(this);
@@ -493,14 +403,14 @@ export class RequestHandler implements RequestConnection {
     // The parser stops after an upgrade request, which is therefore the last one queued: only
     // once it is answered (without a hand-off) is what follows it HTTP again.
     if (this.#parser.upgraded && queue.length === 0) this.#resumeAfterUpgrade();
-    if (queue.length > 0 && this.#corked) this.#scheduleUncork();
+    if (queue.length > 0) this.#output.releaseSoon();
     return true;
   }
 
   #loopDone(): void {
     this.#running = false;
     if (this.#state !== OPEN) return;
-    this.#uncork();
+    this.#output.release();
     if (this.#queue.length > 0) return; // only when the state changed: nothing to do
     if ((this.#pause & PAUSE_QUEUE) !== 0) {
       // A batch of a burst is answered: let other connections run before parsing the next.
@@ -508,7 +418,7 @@ export class RequestHandler implements RequestConnection {
       return;
     }
     if (this.#parsing === undefined && !this.#stopped) {
-      this.#idleSince = Date.now();
+      this.#timer.idleSince = Date.now();
       if (this.#server.options.keepaliveTimeout === 0 || this.#server.shuttingDown)
         this.#closeGracefully();
     } else if (this.#stopped && this.#parsing === undefined) {
@@ -607,7 +517,7 @@ export class RequestHandler implements RequestConnection {
         return this.#finishFailed(entry, request, response, error);
       }
       if (done === true) return this.#responded(request, response, start);
-      this.#uncork();
+      this.#output.release();
       return done.then(
         () => this.#responded(request, response, start),
         (error: unknown) => this.#finishFailed(entry, request, response, error),
@@ -618,7 +528,7 @@ export class RequestHandler implements RequestConnection {
     try {
       finished = response.prepare(request).then(() => {
         const done = response.writeEof();
-        if (this.#socket.writableNeedDrain) this.#uncork();
+        if (this.#output.writableNeedDrain) this.#output.release();
         return done;
       });
     } catch (error) {
@@ -717,18 +627,13 @@ export class RequestHandler implements RequestConnection {
       this.#closeGracefully();
       return false;
     }
-    entry.discarding = true;
-    entry.discardFrom = entry.received;
-    entry.decompressor?.destroy();
-    entry.payload.setException(
-      new Error("The request body was not read before the response was sent"),
-    );
+    entry.startDiscarding();
     if (entry.bodyPaused) {
       entry.bodyPaused = false;
       this.#updateFlow();
     }
     // A client that stops sending the rest is timed out like a slow head.
-    this.#headStart = Date.now();
+    this.#timer.headStart = Date.now();
     return true;
   }
 
@@ -740,7 +645,7 @@ export class RequestHandler implements RequestConnection {
     } catch (error) {
       this.#onParseError(error);
     }
-    if (this.#queue.length > 1) this.#cork();
+    if (this.#queue.length > 1) this.#output.hold();
     if (!this.#running && this.#queue.length > 0) this.#run();
     if (this.#eofPending && !this.#parser.paused) {
       this.#eofPending = false;
@@ -760,73 +665,30 @@ export class RequestHandler implements RequestConnection {
     this.#resumeFor(PAUSE_UPGRADE);
   }
 
-  #sendContinue(entry: PendingRequest): void {
+  /** @internal BodyFlow */
+  bodyReadStarted(entry: PendingRequest): void {
     // RFC 9110 §10.1.1: the client waits for 100 before sending the body; send it when the
     // handler starts reading, unless a final response already went out.
     if (!entry.expectContinue || entry.continueSent || entry.response !== undefined) return;
     if (this.#state !== OPEN) return;
     entry.continueSent = true;
-    this.#write("HTTP/1.1 100 Continue\r\n\r\n", "latin1");
-    this.#uncork();
+    this.#output.write("HTTP/1.1 100 Continue\r\n\r\n");
   }
 
   /** Answers a protocol error with its status, a short text body and `Connection: close`. */
   #answerProtocolError(error: HttpProcessingError): void {
-    const status = error.code >= 400 && error.code <= 599 ? error.code : 400;
-    const headers = errorHeaderPairs(error.headers).filter(([name]) => {
-      const lower = name.toLowerCase();
-      return lower !== "content-length" && lower !== "connection" && lower !== "transfer-encoding";
-    });
-    const debugLog = this.#server.options.logger.debug;
-    if (debugLog !== undefined) {
-      debugLog.call(
-        this.#server.options.logger,
-        `Bad request from ${this.#socket.remoteAddress}: ${error.message}`,
-      );
-    }
-    this.#sendAndClose(
-      status,
-      `${status} ${STATUS_REASONS[status] ?? "Error"}: ${error.message}`,
-      headers,
-    );
+    const options = this.#server.options;
+    options.logger.debug?.(`Bad request from ${this.#socket.remoteAddress}: ${error.message}`);
+    this.#answerAndClose(renderProtocolError(error, options.serverHeader));
   }
 
-  #sendAndClose(status: number, text: string, extraHeaders: [string, string][] = []): void {
-    const body = Buffer.from(`${text.replace(/[\r\n]+/g, " ")}\n`, "utf8");
-    const headers: [string, string][] = [
-      ["Content-Type", "text/plain; charset=utf-8"],
-      ["Content-Length", String(body.length)],
-      ["Date", httpDate()],
-    ];
-    const serverHeader = this.#server.options.serverHeader;
-    if (serverHeader !== null) headers.push(["Server", serverHeader]);
-    headers.push(["Connection", "close"]);
-    let head: Buffer;
-    try {
-      head = serializeResponseHead(HttpVersion11, status, STATUS_REASONS[status] ?? "", [
-        ...headers,
-        ...extraHeaders,
-      ]);
-    } catch {
-      head = serializeResponseHead(HttpVersion11, status, STATUS_REASONS[status] ?? "", headers);
-    }
-    const socket = this.#socket;
-    if (!socket.destroyed && !socket.writableEnded) {
-      this.#flushBatch();
-      socket.cork();
-      socket.write(head);
-      socket.write(body);
-      socket.uncork();
-    }
+  /** Writes an error answer the connection makes itself, then closes. */
+  #answerAndClose(answer: { head: Buffer; body: Buffer }): void {
+    if (this.#output.writable) this.#output.writeAll(answer.head, answer.body);
     this.#closeGracefully();
   }
 
   // ---- RequestConnection -----------------------------------------------------------------
-
-  /** @internal */
-  streamStarting(): void {
-    this.#uncork();
-  }
 
   /** @internal */
   responseStarting(_request: BaseRequest, response: StreamResponse): boolean {
@@ -875,7 +737,7 @@ export class RequestHandler implements RequestConnection {
       throw new TypeError("onShutdown must be a function");
     }
     response[kFlushHead]().catch(() => {});
-    this.#uncork();
+    this.#output.release();
     const socket = this.#socket;
     socket.off("data", this.#onData);
     socket.off("end", this.#onEnd);
@@ -883,12 +745,11 @@ export class RequestHandler implements RequestConnection {
     socket.off("close", this.#onClose);
     // No listener reads it now: keep the bytes in the socket until the new owner does.
     socket.pause();
-    this.#clearTimer();
+    this.#timer.stop();
     this.#state = DETACHED;
     const head = this.#parser.takeTail();
     for (const pending of this.#queue) {
-      if (pending !== entry)
-        pending.payload.setException(new Error("The connection was taken over"));
+      if (pending !== entry) pending.failBody(new Error("The connection was taken over"));
     }
     this.#server.socketDetached(this, socket, onShutdown);
     return { socket, head };
@@ -910,18 +771,17 @@ export class RequestHandler implements RequestConnection {
   #closeGracefully(clean = false): void {
     if (this.#state !== OPEN) return;
     this.#state = CLOSING;
-    this.#uncork();
     const socket = this.#socket;
     // Keep reading (and discarding) so the kernel does not answer unread bytes with a reset
     // that could destroy the response before the client read it.
     socket.resume();
-    socket.end();
+    this.#output.end();
     if (this.#readEnded || clean) {
-      socket.destroySoon();
+      if (typeof socket.destroySoon === "function") socket.destroySoon();
+      else socket.once("finish", () => socket.destroy());
       return;
     }
-    this.#closingSince = Date.now();
-    this.#armTimer(LINGER_TIME);
+    this.#timer.linger();
   }
 
   #closeNow(): void {
@@ -929,150 +789,21 @@ export class RequestHandler implements RequestConnection {
     this.#socket.destroy();
   }
 
-  // ---- cork ------------------------------------------------------------------------------
+  // ---- deadlines ------------------------------------------------------------------------
 
-  /** @internal */
-  sendWhole(head: string, body: Buffer | string | undefined, ascii: boolean): boolean {
-    let text: string;
-    if (body === undefined || body.length === 0) {
-      if (!ascii) return this.#write(head, "latin1");
-      text = head;
-    } else if (typeof body === "string" && ascii) {
-      text = head + body;
-    } else {
-      const socket = this.#socket;
-      this.#flushBatch();
-      socket.cork();
-      socket.write(head, "latin1");
-      socket.write(body, "utf8");
-      const ready = !socket.writableNeedDrain;
-      socket.uncork();
-      return ready;
-    }
-    if (this.#corked) {
-      // Answers to a pipeline are joined into one string and written once: cheaper than a
-      // writev of many small chunks.
-      this.#batch += text;
-      if (this.#batch.length < BATCH_LIMIT) return true;
-      const batch = this.#batch;
-      this.#batch = "";
-      return this.#socket.write(batch, "utf8");
-    }
-    return this.#socket.write(text, "utf8");
-  }
-
-  /** Writes after what is batched. */
-  #write(data: string | Buffer, encoding: BufferEncoding): boolean {
-    this.#flushBatch();
-    return this.#socket.write(data, encoding);
-  }
-
-  #flushBatch(): void {
-    const batch = this.#batch;
-    if (batch.length === 0) return;
-    this.#batch = "";
-    this.#socket.write(batch, "utf8");
-  }
-
-  #cork(): void {
-    if (this.#corked) return;
-    this.#corked = true;
-    this.#socket.cork();
-  }
-
-  #uncork(): void {
-    if (!this.#corked) return;
-    this.#flushBatch();
-    this.#corked = false;
-    this.#socket.uncork();
-  }
-
-  #scheduleUncork(): void {
-    // Pipelined answers are held corked while the next ones are computed; a handler that
-    // waits on I/O must not hold back the earlier answers past this loop turn.
-    if (this.#uncorkScheduled) return;
-    this.#uncorkScheduled = true;
-    setImmediate(this.#scheduledUncork);
-  }
-
-  readonly #scheduledUncork = (): void => {
-    this.#uncorkScheduled = false;
-    this.#uncork();
-  };
-
-  // ---- timers ----------------------------------------------------------------------------
-
-  /**
-   * One timer per connection checks the deadlines (head, keep-alive, linger). It is armed at
-   * most `step` ahead, so a new deadline, always at least `step` away, never needs re-arming:
-   * nothing timer-related is allocated per request.
-   */
-  #timerStep(): number {
-    const { headersTimeout, keepaliveTimeout, requestTimeout } = this.#server.options;
-    let step = LINGER_TIME;
-    for (const timeout of [headersTimeout, keepaliveTimeout, requestTimeout]) {
-      if (timeout > 0 && timeout < step) step = timeout;
-    }
-    return step;
-  }
-
-  #armTimer(delay: number): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = setTimeout(this.#onTimer, Math.max(1, delay));
-    this.#timer.unref();
-  }
-
-  #clearTimer(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-  }
-
-  readonly #onTimer = (): void => {
-    this.#timer = undefined;
+  readonly #onDeadline = (deadline: number): void => {
     const state = this.#state;
     if (state === CLOSED || state === DETACHED) return;
-    const now = Date.now();
-    if (state === CLOSING) {
-      const deadline = this.#closingSince + LINGER_TIME;
-      if (now >= deadline) this.#socket.destroy();
-      else this.#armTimer(deadline - now);
-      return;
-    }
-    const { headersTimeout, keepaliveTimeout, requestTimeout } = this.#server.options;
-    let next = now + this.#timerStep();
-    if (headersTimeout > 0 && this.#headStart !== 0) {
-      const deadline = this.#headStart + headersTimeout;
-      if (now >= deadline) {
-        this.#onHeadersTimeout("the request head took too long");
-        return;
-      }
-      next = Math.min(next, deadline);
-    }
-    if (requestTimeout > 0 && this.#requestStart !== 0) {
-      const deadline = this.#requestStart + requestTimeout;
-      if (now >= deadline) {
-        this.#onRequestTimeout();
-        return;
-      }
-      next = Math.min(next, deadline);
-    }
-    if (this.#idleSince !== 0 && this.idle) {
-      const deadline = this.#idleSince + keepaliveTimeout;
-      if (now >= deadline) {
-        // aiohttp closes an idle keep-alive connection without a word.
-        this.#closeNow();
-        return;
-      }
-      next = Math.min(next, deadline);
-    }
-    this.#armTimer(next - now);
+    if (deadline === LINGER_DEADLINE) this.#socket.destroy();
+    else if (deadline === HEADERS_DEADLINE)
+      this.#onHeadersTimeout("the request head took too long");
+    else if (deadline === REQUEST_DEADLINE) this.#onRequestTimeout();
+    else if (deadline === KEEPALIVE_DEADLINE) this.#closeNow(); // aiohttp closes without a word
   };
 
   /** The request (head and body) did not arrive within `requestTimeout`. */
   #onRequestTimeout(): void {
-    this.#requestStart = 0;
+    this.#timer.requestStart = 0;
     const entry = this.#parsing;
     if (entry === undefined || entry.discarding) {
       this.#onHeadersTimeout("the request took too long to arrive");
@@ -1087,9 +818,7 @@ export class RequestHandler implements RequestConnection {
     this.#stopped = true;
     this.#pauseFor(PAUSE_STOPPED);
     this.#parsing = undefined;
-    entry.bodyDone = true;
-    if (entry.decompressor !== undefined) entry.decompressor.destroy(error);
-    else entry.payload.setException(error);
+    entry.failBody(error);
     if (entry !== this.#current) return; // answered (408 by default) when its turn comes
     entry.request?.[kAbort](error);
     if (entry.response?.[kOutputStarted] === true) {
@@ -1097,7 +826,7 @@ export class RequestHandler implements RequestConnection {
       return;
     }
     // Do not wait for the handler to give up: answer now; what it returns later is dropped.
-    this.#sendAndClose(408, `408 Request Timeout: ${error.message}`);
+    this.#answerAndClose(renderErrorAnswer(408, error.message, this.#server.options.serverHeader));
   }
 
   #onHeadersTimeout(what: string): void {
@@ -1114,6 +843,6 @@ export class RequestHandler implements RequestConnection {
     }
     this.#stopped = true;
     this.#pauseFor(PAUSE_STOPPED);
-    this.#sendAndClose(408, `408 Request Timeout: ${what}`);
+    this.#answerAndClose(renderErrorAnswer(408, what, this.#server.options.serverHeader));
   }
 }

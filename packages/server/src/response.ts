@@ -1,7 +1,8 @@
 import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
 import type { StreamResponseOptions } from "./stream-response.js";
-import { kSetContentType, StreamResponse, toChunk } from "./stream-response.js";
+import { StreamResponse, toChunk } from "./stream-response.js";
+import { kSetContentType } from "./symbols.js";
 
 /** Options of {@link Response}. */
 export interface ResponseOptions extends StreamResponseOptions {

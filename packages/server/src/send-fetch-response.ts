@@ -7,7 +7,8 @@ import { ConnectionResetError } from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
 import { type DeferredResponse, kDeferred, kReal } from "./lazy-fetch-response.js";
 import { Response } from "./response.js";
-import { kSetContentType, StreamResponse, type StreamResponseOptions } from "./stream-response.js";
+import { StreamResponse, type StreamResponseOptions } from "./stream-response.js";
+import { kSetContentType } from "./symbols.js";
 
 type FetchResponse = globalThis.Response;
 

@@ -8,12 +8,6 @@ import type { StreamResponse } from "./stream-response.js";
 /** A request handler: returns (or resolves to) the response, or throws an `HTTPException`. */
 export type Handler = (request: BaseRequest) => StreamResponse | Promise<StreamResponse>;
 
-/**
- * The connection-owning side of `Server`, for its `RequestHandler`s.
- * @internal
- */
-export const kServerInternals: unique symbol = Symbol("serverInternals");
-
 /** @internal */
 export interface ServerInternals {
   readonly handler: Handler;

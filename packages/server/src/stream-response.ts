@@ -10,7 +10,6 @@ import {
   serializeResponseHead,
 } from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
-import { kConnection, kReleaseUploads } from "./base-request.js";
 import { formatLastModified, parseDateHeader } from "./conditional-headers.js";
 import { addVaryAcceptEncoding, selectContentCoding } from "./content-coding.js";
 import {
@@ -25,6 +24,14 @@ import { type ETag, formatETag, parseETag } from "./etag.js";
 import { parseHeaderParams } from "./header-params.js";
 import type { RequestConnection } from "./request-connection.js";
 import { ResponseHeaders } from "./response-headers.js";
+import {
+  kConnection,
+  kFinishSync,
+  kFlushHead,
+  kOutputStarted,
+  kReleaseUploads,
+  kSetContentType,
+} from "./symbols.js";
 
 /** Options of {@link StreamResponse}. */
 export interface StreamResponseOptions {
@@ -41,24 +48,6 @@ const STREAM_RESPONSE_OPTIONS: OptionKeys<StreamResponseOptions> = {
   reason: true,
   headers: true,
 };
-
-/**
- * Sends the head, if it is still pending, and resolves when it is flushed (before a hand-off).
- * @internal
- */
-export const kFlushHead: unique symbol = Symbol("flushHead");
-/**
- * Whether some of the response (its head at least) was handed to the socket.
- * @internal
- */
-export const kOutputStarted: unique symbol = Symbol("outputStarted");
-/**
- * Sets `Content-Type` without validation, for values built from constants.
- * @internal
- */
-export const kSetContentType: unique symbol = Symbol("setContentType");
-/** @internal */
-export const kFinishSync: unique symbol = Symbol("finishSync");
 
 // What a value the server puts in a head without the writer's validation may hold: visible
 // ASCII, SP and HTAB. Narrower than RFC 9110 §5.5 on purpose: such a head can be sent as one
@@ -585,8 +574,7 @@ export class StreamResponse {
     let writer = this.#writer;
     if (writer === undefined) {
       // A streamed body must reach the socket now: release answers held back for a pipeline.
-      this.#connection!.streamStarting();
-      writer = this.#writer = new StreamWriter(this.#connection!.socket);
+      writer = this.#writer = new StreamWriter(this.#connection!.output);
       if (this.#chunked) writer.enableChunking();
       if (this.#contentCoding !== undefined) writer.enableCompression(this.#contentCoding);
       writer.writeHeaders(Buffer.from(this.#head!, "latin1"));
@@ -700,17 +688,14 @@ export class StreamResponse {
   /** The head and the whole body straight to the connection, one write (no writer needed). */
   #writeWhole(head: string, chunk: Buffer | string | undefined): Promise<void> | undefined {
     this.#head = undefined;
-    const connection = this.#connection!;
-    const socket = connection.socket;
-    if (socket.destroyed || socket.writableEnded) return Promise.reject(new ConnectionResetError());
-    return connection.sendWhole(head, chunk, this.#headAscii)
-      ? undefined
-      : this.#connectionDrained();
+    const output = this.#connection!.output;
+    if (!output.writable) return Promise.reject(new ConnectionResetError());
+    return output.sendWhole(head, chunk, this.#headAscii) ? undefined : this.#connectionDrained();
   }
 
   #connectionDrained(): Promise<void> {
     // Reuses the writer's drain logic (resolve on 'drain', reject on 'close'/'error').
-    const writer = new StreamWriter(this.#connection!.socket);
+    const writer = new StreamWriter(this.#connection!.output);
     return writer.drain();
   }
 }

@@ -1,0 +1,149 @@
+import type { Transform } from "node:stream";
+import type { HttpProcessingError, RawRequestMessage } from "@ll/http-protocol";
+import { createDecompressor } from "@ll/http-protocol";
+import type { BaseRequest } from "./base-request.js";
+import { EMPTY_PAYLOAD, StreamReader } from "./stream-reader.js";
+import type { StreamResponse } from "./stream-response.js";
+
+// The body buffered per request before reading from the socket pauses (aiohttp's read_bufsize).
+const BODY_HIGH_WATER_MARK = 64 * 1024;
+const EXPECT = "expect";
+
+/** What a request's body asks of its connection. @internal */
+export interface BodyFlow {
+  /** The body's reader is full (true) or has room again (false): stop or go on reading. */
+  bodyPaused(entry: PendingRequest, paused: boolean): void;
+  /** The handler started reading the body (the time to send `100 Continue`). */
+  bodyReadStarted(entry: PendingRequest): void;
+}
+
+function hasExpectContinue(rawHeaders: readonly string[]): boolean {
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index]!;
+    if (name.length === 6 && name.toLowerCase() === EXPECT) {
+      return rawHeaders[index + 1]!.trim().toLowerCase() === "100-continue";
+    }
+  }
+  return false;
+}
+
+/**
+ * One parsed request of a connection, waiting for or in the handler, with the receiving side of
+ * its body: the reader the handler reads, decompression, draining what the handler did not
+ * read, and the `100 Continue` bookkeeping (aiohttp keeps these in `web_protocol.py` and
+ * `streams.py`).
+ * @internal
+ */
+export class PendingRequest {
+  request: BaseRequest | undefined = undefined;
+  response: StreamResponse | undefined = undefined;
+  /** Body bytes received (before decompression). */
+  received = 0;
+  bodyDone: boolean;
+  bodyPaused = false;
+  expectContinue = false;
+  continueSent = false;
+  /** The handler started reading the body. */
+  readStarted = false;
+  /** The handler answered without reading the rest: it is read and thrown away. */
+  discarding = false;
+  discardFrom = 0;
+  decompressor: Transform | undefined = undefined;
+
+  constructor(
+    readonly message: RawRequestMessage | undefined,
+    readonly payload: StreamReader,
+    readonly error: HttpProcessingError | undefined,
+  ) {
+    this.bodyDone = payload === EMPTY_PAYLOAD;
+  }
+
+  /** A request without a body (or a protocol error, with no message). */
+  static bodiless(
+    message: RawRequestMessage | undefined,
+    error?: HttpProcessingError,
+  ): PendingRequest {
+    return new PendingRequest(message, EMPTY_PAYLOAD, error);
+  }
+
+  /**
+   * A request whose body is still to arrive. `maxOutputSize` bounds what a compressed body may
+   * expand to; undefined leaves the body as sent.
+   */
+  static withBody(
+    message: RawRequestMessage,
+    flow: BodyFlow,
+    maxOutputSize: number | undefined,
+  ): PendingRequest {
+    let entry: PendingRequest | undefined;
+    const payload = new StreamReader({
+      highWaterMark: BODY_HIGH_WATER_MARK,
+      onPause: () => flow.bodyPaused(entry!, true),
+      onResume: () => flow.bodyPaused(entry!, false),
+      onFirstRead: () => {
+        entry!.readStarted = true;
+        flow.bodyReadStarted(entry!);
+      },
+    });
+    entry = new PendingRequest(message, payload, undefined);
+    // HTTP/1.0 has no 100 Continue (RFC 9110 §10.1.1).
+    entry.expectContinue = message.version.minor !== 0 && hasExpectContinue(message.rawHeaders);
+    if (maxOutputSize !== undefined && message.compression !== undefined) {
+      entry.#decompress(message.compression, maxOutputSize);
+    }
+    return entry;
+  }
+
+  #decompress(encoding: "gzip" | "deflate" | "br", maxOutputSize: number): void {
+    const payload = this.payload;
+    const decompressor = createDecompressor(encoding, { maxOutputSize });
+    decompressor.on("data", (chunk: Buffer) => payload.feedData(chunk));
+    decompressor.on("end", () => payload.feedEof());
+    decompressor.on("error", (error: Error) => payload.setException(error));
+    this.decompressor = decompressor;
+  }
+
+  /**
+   * Takes a piece of the body as sent. Returns false when the decompressor is full: stop
+   * reading until it emits `'drain'`.
+   */
+  feedBody(chunk: Buffer): boolean {
+    this.received += chunk.length;
+    if (this.discarding) return true;
+    const decompressor = this.decompressor;
+    if (decompressor !== undefined) return decompressor.write(chunk);
+    this.payload.feedData(chunk);
+    return true;
+  }
+
+  /** The body is complete. */
+  endBody(): void {
+    this.bodyDone = true;
+    if (this.discarding) return;
+    if (this.decompressor !== undefined) this.decompressor.end();
+    else this.payload.feedEof();
+  }
+
+  /** The body will not complete: its reader fails with `error`. */
+  failBody(error: unknown): void {
+    if (this.bodyDone) return;
+    this.bodyDone = true;
+    this.decompressor?.destroy();
+    this.payload.setException(error);
+  }
+
+  /** Bytes discarded since the handler's answer. */
+  get discarded(): number {
+    return this.received - this.discardFrom;
+  }
+
+  /** The handler answered without reading the rest: what still comes is thrown away. */
+  startDiscarding(): void {
+    this.discarding = true;
+    this.discardFrom = this.received;
+    this.decompressor?.destroy();
+    this.payload.setException(
+      new Error("The request body was not read before the response was sent"),
+    );
+  }
+}
