@@ -220,7 +220,7 @@ describe("RequestHandler under hostile traffic", () => {
       const client = await RawClient.connect(port);
       client.write("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
       await client.untilResponses(1);
-      client.write("3\r\ndef\r\n0\r\n\r\n" + GET_X);
+      client.write(`3\r\ndef\r\n0\r\n\r\n${GET_X}`);
       const text = await client.untilResponses(2);
       expect(text).toBe(okText("first 3") + okText("first 0"));
       expect(client.closed).toBe(false);
