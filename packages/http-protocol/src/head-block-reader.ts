@@ -1,5 +1,7 @@
-import type { ResolvedLimits } from "./http-head-parser.js";
-import { checkPartialHead, FIELD_BLOCK_STICKY } from "./http-head-parser.js";
+import { FIELD_BLOCK_STICKY } from "./field-lines.js";
+import type { HeadKind } from "./head-errors.js";
+import type { ResolvedLimits } from "./parser-limits.js";
+import { checkPartialHead } from "./partial-head.js";
 
 const CR = 13;
 const LF = 10;
@@ -50,7 +52,7 @@ export class HeadBlockReader {
   validated = false;
   readonly #limits: ResolvedLimits;
   readonly #startLineCode: number;
-  readonly #kind: string;
+  readonly #kind: HeadKind;
   readonly #hasStartLine: boolean;
   #pending: Buffer | undefined = undefined;
   #checkedFrom = 0;
@@ -67,7 +69,7 @@ export class HeadBlockReader {
    * @param kind "request", "response" or "trailer" (for error messages).
    * @param startLineCode status for a start line over `maxLineSize` (414 for requests).
    */
-  constructor(limits: ResolvedLimits, kind: string, startLineCode: number) {
+  constructor(limits: ResolvedLimits, kind: HeadKind, startLineCode: number) {
     this.#limits = limits;
     this.#kind = kind;
     this.#startLineCode = startLineCode;

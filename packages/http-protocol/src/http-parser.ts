@@ -1,9 +1,10 @@
 import type { CIMultiDictProxy } from "./ci-multi-dict.js";
 import { HeadBlockReader } from "./head-block-reader.js";
+import type { HeadKind } from "./head-errors.js";
 import { BadHttpMessage } from "./http-exceptions.js";
-import type { HttpParserLimits, ResolvedLimits } from "./http-head-parser.js";
-import { resolveLimits } from "./http-head-parser.js";
 import { BODY_LENGTH, BODY_NONE, HttpPayloadParser } from "./http-payload-parser.js";
+import type { HttpParserLimits, ResolvedLimits } from "./parser-limits.js";
+import { resolveLimits } from "./parser-limits.js";
 
 /**
  * Callbacks of {@link HttpRequestParser} and {@link HttpResponseParser}, called synchronously
@@ -69,7 +70,7 @@ export abstract class HttpParser<M> {
   constructor(
     handlers: HttpParserHandlers<M>,
     options: HttpParserLimits | undefined,
-    kind: string,
+    kind: HeadKind,
     startLineCode: number,
   ) {
     this.#handlers = handlers;

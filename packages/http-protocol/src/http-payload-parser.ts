@@ -1,8 +1,9 @@
 import type { CIMultiDictProxy } from "./ci-multi-dict.js";
+import { describeByte } from "./describe-byte.js";
+import { buildHeaders, parseFieldLines } from "./field-lines.js";
 import { decodeLatin1, HeadBlockReader } from "./head-block-reader.js";
 import { ContentLengthError, TransferEncodingError } from "./http-exceptions.js";
-import type { ResolvedLimits } from "./http-head-parser.js";
-import { buildHeaders, describeByte, parseFieldLines } from "./http-head-parser.js";
+import type { ResolvedLimits } from "./parser-limits.js";
 import { CHUNK_EXT_RE } from "./token-tables.js";
 
 /** No body. @internal */

@@ -1,16 +1,12 @@
+import { describeByte } from "./describe-byte.js";
+import { parseFieldLines } from "./field-lines.js";
+import { checkStartLineEndings, startLineTooLong } from "./head-errors.js";
 import {
   BadHttpMessage,
   BadStatusLine,
   InvalidHeader,
   InvalidURLError,
 } from "./http-exceptions.js";
-import type { HttpParserLimits } from "./http-head-parser.js";
-import {
-  checkStartLineEndings,
-  describeByte,
-  parseFieldLines,
-  startLineTooLong,
-} from "./http-head-parser.js";
 import type { HttpParserHandlers } from "./http-parser.js";
 import { HttpParser, UPGRADE_AFTER_BODY, UPGRADE_AFTER_HEAD, UPGRADE_NONE } from "./http-parser.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE } from "./http-payload-parser.js";
@@ -23,6 +19,7 @@ import {
   readBodyLength,
   shouldCloseConnection,
 } from "./message-framing.js";
+import type { HttpParserLimits } from "./parser-limits.js";
 import type { RawHttpMessage } from "./raw-http-message.js";
 import { HttpMessageHead } from "./raw-http-message.js";
 import { isToken, TARGET_RE } from "./token-tables.js";

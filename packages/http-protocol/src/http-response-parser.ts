@@ -1,6 +1,6 @@
+import { parseFieldLines } from "./field-lines.js";
+import { checkStartLineEndings, startLineTooLong } from "./head-errors.js";
 import { BadStatusLine } from "./http-exceptions.js";
-import type { HttpParserLimits } from "./http-head-parser.js";
-import { checkStartLineEndings, parseFieldLines, startLineTooLong } from "./http-head-parser.js";
 import type { HttpParserHandlers } from "./http-parser.js";
 import { HttpParser, UPGRADE_AFTER_HEAD, UPGRADE_NONE } from "./http-parser.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_EOF } from "./http-payload-parser.js";
@@ -13,6 +13,7 @@ import {
   readBodyLength,
   shouldCloseConnection,
 } from "./message-framing.js";
+import type { HttpParserLimits } from "./parser-limits.js";
 import type { RawHttpMessage } from "./raw-http-message.js";
 import { HttpMessageHead } from "./raw-http-message.js";
 import { REASON_RE } from "./token-tables.js";

@@ -26,7 +26,6 @@ export {
   PayloadEncodingError,
   TransferEncodingError,
 } from "./http-exceptions.js";
-export type { HttpParserLimits } from "./http-head-parser.js";
 export type { HttpParserHandlers } from "./http-parser.js";
 export type { HttpRequestParserOptions, RawRequestMessage } from "./http-request-parser.js";
 export { HttpRequestParser } from "./http-request-parser.js";
@@ -34,6 +33,7 @@ export type { HttpResponseParserOptions, RawResponseMessage } from "./http-respo
 export { HttpResponseParser } from "./http-response-parser.js";
 export { HttpVersion, HttpVersion10, HttpVersion11 } from "./http-version.js";
 export { MultiDict, MultiDictProxy } from "./multi-dict.js";
+export type { HttpParserLimits } from "./parser-limits.js";
 export type { RawHttpMessage } from "./raw-http-message.js";
 export { serializeResponseHead } from "./response-head.js";
 export { STATUS_REASONS } from "./status-reasons.js";

@@ -1,10 +1,11 @@
+import type { FieldSummary } from "./field-lines.js";
+import type { HeadKind } from "./head-errors.js";
 import {
   BadHttpMessage,
   BadStatusLine,
   InvalidHeader,
   TransferEncodingError,
 } from "./http-exceptions.js";
-import type { FieldSummary } from "./http-head-parser.js";
 import { HttpVersion, HttpVersion10, HttpVersion11 } from "./http-version.js";
 import { TOKEN_RE } from "./token-tables.js";
 
@@ -200,7 +201,11 @@ export const LENGTH_NONE = -2;
  * @throws the errors of {@link checkTransferEncoding} and {@link parseContentLength}.
  * @internal
  */
-export function readBodyLength(fields: FieldSummary, http11: boolean, kind: string): number {
+export function readBodyLength(
+  fields: FieldSummary,
+  http11: boolean,
+  kind: Exclude<HeadKind, "trailer">,
+): number {
   if (fields.transferEncoding !== undefined) {
     if (!http11) {
       throw new BadHttpMessage(`Transfer-Encoding is not allowed in an HTTP/1.0 ${kind}`);

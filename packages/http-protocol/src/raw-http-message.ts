@@ -1,5 +1,5 @@
 import type { CIMultiDictProxy } from "./ci-multi-dict.js";
-import { buildHeaders } from "./http-head-parser.js";
+import { buildHeaders } from "./field-lines.js";
 import type { HttpVersion } from "./http-version.js";
 
 /** What a parsed request head and a parsed response head have in common. */

@@ -1,4 +1,4 @@
-import { describeByte } from "./http-head-parser.js";
+import { describeByte } from "./describe-byte.js";
 import type { HttpVersion } from "./http-version.js";
 import { STATUS_REASONS } from "./status-reasons.js";
 import { TOKEN_RE } from "./token-tables.js";

@@ -1,13 +1,16 @@
 import { Response, Server } from "@ll/server";
 import { request } from "undici";
 
-/** A server answering `OK <path>`, or after `ms` milliseconds for `/slow?ms=…`. */
+/** A server answering `OK <path>`. */
 export function okServer(): Server {
-  return new Server(async (incoming) => {
-    const delay = Number(incoming.query.get("ms") ?? 0);
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    return new Response({ text: `OK ${incoming.path}` });
-  });
+  return new Server((incoming) => new Response({ text: `OK ${incoming.path}` }));
+}
+
+/** A promise with its `resolve`, for a test to say when a handler may go on. */
+export function deferred(): { promise: Promise<void>; resolve(): void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
 }
 
 /** GET `url` and return status, headers and body text. */

@@ -23,9 +23,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the fixture and resolves with the URL of its banner. */
-async function start(args: string[]): Promise<string> {
-  child = spawn(process.execPath, [fixture, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+/**
+ * Runs the fixture and resolves with the URL of its banner; with `ipc`, the fixture can say
+ * when a request is in flight.
+ */
+async function start(args: string[], ipc = false): Promise<string> {
+  child = spawn(process.execPath, [fixture, ...args], {
+    stdio: ipc ? ["ignore", "pipe", "inherit", "ipc"] : ["ignore", "pipe", "inherit"],
+  });
   let output = "";
   for await (const chunk of child.stdout!) {
     output += chunk;
@@ -45,10 +50,13 @@ async function freePort(): Promise<number> {
 
 describe("runServer", () => {
   it("prints the banner, answers the request in flight on SIGTERM, and exits 0", async () => {
-    const url = await start(["0"]);
+    const url = await start(["0"], true);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const inFlight = once(child!, "message");
     const slow = get(`${url}/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await inFlight)[0]).toBe("slow");
+    // An open IPC channel would keep the fixture alive after its shutdown.
+    child!.disconnect();
     const exited = once(child!, "exit");
     child!.kill("SIGTERM");
     const response = await slow;

@@ -1,8 +1,9 @@
 import net from "node:net";
+import { Response, Server } from "@ll/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { ServerRunner } from "../src/server-runner.js";
 import { TCPSite } from "../src/tcp-site.js";
-import { get, okServer } from "./helpers.js";
+import { deferred, get, okServer } from "./helpers.js";
 
 let runner: ServerRunner | undefined;
 afterEach(async () => {
@@ -56,7 +57,16 @@ describe("ServerRunner", () => {
 
   describe("#cleanup", () => {
     it("finishes an in-flight request, closes idle keep-alive sockets and refuses new connections", async () => {
-      runner = new ServerRunner(okServer(), { shutdownTimeout: 5000 });
+      const slowStarted = deferred();
+      const finishSlow = deferred();
+      const server = new Server(async (request) => {
+        if (request.path === "/slow") {
+          slowStarted.resolve();
+          await finishSlow.promise;
+        }
+        return new Response({ text: `OK ${request.path}` });
+      });
+      runner = new ServerRunner(server, { shutdownTimeout: 5000 });
       await runner.setup();
       const site = new TCPSite(runner, "127.0.0.1", 0);
       await site.start();
@@ -73,8 +83,8 @@ describe("ServerRunner", () => {
       let slowData = "";
       slow.on("data", (chunk) => (slowData += chunk));
       const slowEnded = new Promise((resolve) => slow.once("close", resolve));
-      slow.write("GET /slow?ms=300 HTTP/1.1\r\nHost: x\r\n\r\n");
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      slow.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+      await slowStarted.promise;
 
       const cleaning = runner.cleanup();
       await idleClosed;
@@ -85,6 +95,8 @@ describe("ServerRunner", () => {
         probe.once("connect", () => resolve("connected"));
       });
       expect(refused).toBe("ECONNREFUSED");
+      // The cleanup waits for the request in flight.
+      finishSlow.resolve();
       await cleaning;
       await slowEnded;
       expect(slowData).toMatch(/^HTTP\/1\.1 200 OK\r\n/);

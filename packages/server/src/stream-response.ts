@@ -23,6 +23,7 @@ import {
 import { type ETag, formatETag, parseETag } from "./etag.js";
 import { parseHeaderParams } from "./header-params.js";
 import type { RequestConnection } from "./request-connection.js";
+import { checkChunkedAllowed, isEmptyBodyStatus, responseFraming } from "./response-framing.js";
 import { ResponseHeaders } from "./response-headers.js";
 import {
   kConnection,
@@ -67,11 +68,6 @@ function statusLine(minor: number, status: number, reason: string): string {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
-
-/** RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have content. */
-function isEmptyBodyStatus(status: number): boolean {
-  return status < 200 || status === 204 || status === 304;
-}
 
 /**
  * @throws {TypeError} unless `value` is safe to put in a head as it is.
@@ -486,36 +482,36 @@ export class StreamResponse {
     }
     const connection = request[kConnection];
     const version = request.version;
-    // Answer in the request's version: 1.0 to 1.0, 1.1 (and 1.x, RFC 9112 §2.3) as 1.1.
-    const minor = version.major === 1 && version.minor === 0 ? 0 : 1;
     const status = this.#status;
-    this.#emptyBody = request.method === "HEAD" || isEmptyBodyStatus(status);
-    let keepAlive = this.#keepAlive ?? request.keepAlive;
-    let chunked = false;
-    let removeLength = false;
-    const hasLength = this.#getHeader("Content-Length") !== undefined;
-    if (this.#chunked) {
-      if (minor === 0) throw new Error("Using chunked encoding is forbidden for HTTP/1.0");
-      chunked = !this.#emptyBody;
-    } else if (!hasLength) {
-      // No length: chunked in HTTP/1.1; in HTTP/1.0 the body ends with the connection.
-      if (minor === 1) chunked = !this.#emptyBody;
-      else if (!this.#emptyBody) keepAlive = false;
-    }
-    if (this.#emptyBody && hasLength) {
-      // RFC 9110 §8.6: HEAD keeps the length of the GET body; 1xx, 204 and 304 (and 2xx to
-      // CONNECT) have none.
-      removeLength = isEmptyBodyStatus(status) || (request.method === "CONNECT" && status < 300);
-    }
+    const chunkedRequested = this.#chunked;
+    const headers = this.#headers;
+    // Refused before the connection records the response.
+    checkChunkedAllowed(version, chunkedRequested);
     // Ask the connection last: it records the response and may veto keep-alive.
-    keepAlive = connection.responseStarting(request, this) && keepAlive;
+    const connectionAllowsKeepAlive = connection.responseStarting(request, this);
+    const { minor, bodyAllowed, framing, removeContentLength, keepAlive, connectionHeader } =
+      responseFraming({
+        version,
+        method: request.method,
+        status,
+        hasContentLength:
+          headers === undefined
+            ? this.#contentLengthValue !== undefined
+            : headers.get("Content-Length") !== undefined,
+        chunkedRequested,
+        compressed: this.#contentCoding !== undefined,
+        requestKeepAlive: request.keepAlive,
+        responseKeepAlive: this.#keepAlive,
+        connectionAllowsKeepAlive,
+      });
+    const chunked = framing === "chunked";
+    this.#emptyBody = !bodyAllowed;
     const serverHeader = connection.serverHeader;
     let head: string;
-    const headers = this.#headers;
     if (headers === undefined) {
       head = statusLine(minor, status, this.#reason);
       const contentType = this.#contentTypeValue;
-      const length = removeLength ? undefined : this.#contentLengthValue;
+      const length = removeContentLength ? undefined : this.#contentLengthValue;
       if (contentType !== undefined) head += `Content-Type: ${contentType}\r\n`;
       else if (!this.#emptyBody && length !== 0)
         head += "Content-Type: application/octet-stream\r\n";
@@ -523,15 +519,11 @@ export class StreamResponse {
       if (chunked) head += "Transfer-Encoding: chunked\r\n";
       head += `Date: ${httpDate()}\r\n`;
       if (serverHeader !== null) head += `Server: ${serverHeader}\r\n`;
-      if (keepAlive) {
-        if (minor === 0) head += "Connection: keep-alive\r\n";
-      } else if (minor === 1) {
-        head += "Connection: close\r\n";
-      }
+      if (connectionHeader !== undefined) head += `Connection: ${connectionHeader}\r\n`;
       head += "\r\n";
       this.#headAscii = true;
     } else {
-      if (removeLength) headers.delete("Content-Length");
+      if (removeContentLength) headers.delete("Content-Length");
       if (this.#emptyBody) {
         // RFC 9112 §6.1: no Transfer-Encoding on a response that cannot have content.
         if (headers.get("Transfer-Encoding") === "chunked") headers.delete("Transfer-Encoding");
@@ -543,12 +535,8 @@ export class StreamResponse {
       }
       headers.setDefault("Date", httpDate());
       if (serverHeader !== null) headers.setDefault("Server", serverHeader);
-      if (!headers.has("Connection")) {
-        if (keepAlive) {
-          if (minor === 0) headers.set("Connection", "keep-alive");
-        } else if (minor === 1) {
-          headers.set("Connection", "close");
-        }
+      if (connectionHeader !== undefined && !headers.has("Connection")) {
+        headers.set("Connection", connectionHeader);
       }
       // Validates every name and value (throws TypeError before anything is sent).
       head = serializeResponseHead(

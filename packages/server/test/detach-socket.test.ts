@@ -89,7 +89,9 @@ describe("BaseRequest", () => {
       let done = false;
       const shutdown = server.shutdown(5000).then(() => (done = true));
       await shutdownCalled.promise;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // A round trip through the detached socket: the server has run since shutdown() began.
+      client.write("ping");
+      await client.until((text) => text === `${HEAD_101}ping`);
       expect(done).toBe(false);
       response.socket!.end();
       await once(client.socket, "end");

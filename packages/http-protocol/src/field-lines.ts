@@ -1,38 +1,9 @@
 import { CIMultiDict, CIMultiDictProxy } from "./ci-multi-dict.js";
-import { BadHttpMessage, BadStatusLine, InvalidHeader, LineTooLong } from "./http-exceptions.js";
+import { describeByte } from "./describe-byte.js";
+import { bareLineEnding, fieldTooLong, type HeadKind, tooManyFields } from "./head-errors.js";
+import { BadHttpMessage, InvalidHeader } from "./http-exceptions.js";
+import type { ResolvedLimits } from "./parser-limits.js";
 import { FIELD_BLOCK_RE, TOKEN_RE } from "./token-tables.js";
-
-/** Size limits shared by the request and response parsers (aiohttp's defaults). */
-export interface HttpParserLimits {
-  /** Longest start line (request line or status line) in bytes, CRLF excluded. Default 8190. */
-  maxLineSize?: number;
-  /** Longest field line (`name: value`) in bytes, CRLF excluded. Default 8190. */
-  maxFieldSize?: number;
-  /** Most field lines in one header block (or one trailer section). Default 128. */
-  maxHeaders?: number;
-}
-
-/** {@link HttpParserLimits} with every default resolved. @internal */
-export interface ResolvedLimits {
-  maxLineSize: number;
-  maxFieldSize: number;
-  maxHeaders: number;
-}
-
-/** Resolves the limits once, in a parser's constructor. @internal */
-export function resolveLimits(options: HttpParserLimits | undefined): ResolvedLimits {
-  const limits = {
-    maxLineSize: options?.maxLineSize ?? 8190,
-    maxFieldSize: options?.maxFieldSize ?? 8190,
-    maxHeaders: options?.maxHeaders ?? 128,
-  };
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 1) {
-      throw new RangeError(`${name} must be a positive integer`);
-    }
-  }
-  return limits;
-}
 
 /**
  * The fields a parser needs for framing and connection management, collected while the field
@@ -57,8 +28,6 @@ export class FieldSummary {
   seen = 0;
 }
 
-const CR = 13;
-const LF = 10;
 const SP = 32;
 const HTAB = 9;
 
@@ -191,7 +160,7 @@ export function parseFieldLines(
   start: number,
   end: number,
   limits: ResolvedLimits,
-  kind: string,
+  kind: HeadKind,
   validated = false,
 ): FieldSummary {
   const summary = new FieldSummary();
@@ -239,27 +208,6 @@ export function parseFieldLines(
   return summary;
 }
 
-function fieldTooLong(kind: string, limit: number, size: number): LineTooLong {
-  return new LineTooLong(
-    `${capitalize(kind)} field line is too long: ${size} bytes, the limit (maxFieldSize) is ${limit}`,
-    { code: 431, limit, size, what: `${kind} field line` },
-  );
-}
-
-function tooManyFields(kind: string, limit: number): LineTooLong {
-  return new LineTooLong(`Too many ${kind} fields: more than ${limit} (maxHeaders)`, {
-    code: 431,
-    limit,
-    size: limit + 1,
-    what: `${kind} fields`,
-  });
-}
-
-/** Describes a byte for an error message: `0x0b`. */
-export function describeByte(code: number): string {
-  return `0x${code.toString(16).padStart(2, "0")}`;
-}
-
 /**
  * Throws the error for the first bad field line of `text` from `start` (called only when the
  * block failed the fast check). Checks run line by line in the same order as
@@ -269,15 +217,15 @@ function diagnoseFieldLines(
   text: string,
   start: number,
   limits: ResolvedLimits,
-  kind: string,
+  kind: HeadKind,
 ): never {
   let position = start;
   let count = 0;
   for (;;) {
     const lf = text.indexOf("\n", position);
     const cr = text.indexOf("\r", position);
-    if (cr !== -1 && cr < lf - 1) throw new InvalidHeader(`Bare CR in ${kind} field line`);
-    if (lf === -1 || cr !== lf - 1) throw new InvalidHeader(`Bare LF in ${kind} field line`);
+    if (cr !== -1 && cr < lf - 1) throw bareLineEnding(kind, false, "CR");
+    if (lf === -1 || cr !== lf - 1) throw bareLineEnding(kind, false, "LF");
     const end = cr;
     if (end === position) break;
     if (end - position > limits.maxFieldSize) {
@@ -291,7 +239,7 @@ function diagnoseFieldLines(
 }
 
 /** Throws the error for one field line that is not `token ":" value` (CRLF excluded). */
-function checkFieldLine(line: string, first: boolean, kind: string): void {
+function checkFieldLine(line: string, first: boolean, kind: HeadKind): void {
   const code = line.charCodeAt(0);
   if (code === SP || code === HTAB) {
     // RFC 9112 §2.2 (whitespace before the first field) and §5.2 (obs-fold): reject, not repair.
@@ -323,105 +271,6 @@ function checkFieldLine(line: string, first: boolean, kind: string): void {
   }
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/**
- * Validates the unterminated head held in `buffer` from `start` (no empty line yet) as far as it
- * goes, so that input which can never become a valid head fails now instead of waiting: a bare
- * LF or CR, a start line over `maxLineSize` (`startLineCode`, 414 for requests) or a field line
- * over `maxFieldSize`, too many field lines. `from` is where the previous call stopped (a line
- * start) and the return value is where this one stopped; `lineIndex` counts the lines before
- * `from` (0 is the start line; a trailer section starts at 1).
- * @internal
- */
-export function checkPartialHead(
-  buffer: Buffer,
-  from: number,
-  lineIndex: number,
-  limits: ResolvedLimits,
-  startLineCode: number,
-  kind: string,
-): { from: number; lineIndex: number } {
-  let lineStart = from;
-  for (;;) {
-    const lf = buffer.indexOf(LF, lineStart);
-    const cr = buffer.indexOf(CR, lineStart);
-    if (cr !== -1 && cr < buffer.length - 1 && (lf === -1 || cr < lf - 1)) {
-      throw lineIndex === 0
-        ? new BadStatusLine(`Bare CR in ${startLineName(kind)}`)
-        : new InvalidHeader(`Bare CR in ${kind} field line`);
-    }
-    if (lf === -1) break;
-    if (cr !== lf - 1) {
-      throw lineIndex === 0
-        ? new BadStatusLine(`Bare LF in ${startLineName(kind)}`)
-        : new InvalidHeader(`Bare LF in ${kind} field line`);
-    }
-    checkLineLength(lf - 1 - lineStart, lineIndex, limits, startLineCode, kind);
-    lineIndex++;
-    lineStart = lf + 1;
-  }
-  let rest = buffer.length - lineStart;
-  if (rest > 0 && buffer[buffer.length - 1] === CR) rest--;
-  // An empty rest may still become the empty line: only a started line counts as a field.
-  if (rest > 0) checkLineLength(rest, lineIndex, limits, startLineCode, kind);
-  return { from: lineStart, lineIndex };
-}
-
-/** Throws when line number `lineIndex` (0 = start line) of `size` bytes is over its limit. */
-function checkLineLength(
-  size: number,
-  lineIndex: number,
-  limits: ResolvedLimits,
-  startLineCode: number,
-  kind: string,
-): void {
-  if (lineIndex === 0) {
-    if (size > limits.maxLineSize)
-      throw startLineTooLong(limits.maxLineSize, size, startLineCode, kind);
-  } else {
-    if (size > limits.maxFieldSize) throw fieldTooLong(kind, limits.maxFieldSize, size);
-    if (lineIndex > limits.maxHeaders) throw tooManyFields(kind, limits.maxHeaders);
-  }
-}
-
-/** The error for a start line over `maxLineSize`. @internal */
-export function startLineTooLong(
-  limit: number,
-  size: number,
-  code: number,
-  kind: string,
-): LineTooLong {
-  return new LineTooLong(
-    `${capitalize(startLineName(kind))} is too long: ${size} bytes, the limit (maxLineSize) is ${limit}`,
-    { code, limit, size, what: startLineName(kind) },
-  );
-}
-
-/** "request line" or "status line", for error messages. */
-function startLineName(kind: string): string {
-  return kind === "request" ? "request line" : "status line";
-}
-
-/**
- * Throws when the start line `text[lineStart, lineEnd)` holds a bare CR or LF (called when a part of the
- * start line failed to parse, so that the error is the one a split delivery reports).
- * @internal
- */
-export function checkStartLineEndings(
-  text: string,
-  lineStart: number,
-  lineEnd: number,
-  kind: string,
-): void {
-  const cr = text.indexOf("\r", lineStart);
-  if (cr !== -1 && cr < lineEnd) throw new BadStatusLine(`Bare CR in ${startLineName(kind)}`);
-  const lf = text.indexOf("\n", lineStart);
-  if (lf !== -1 && lf < lineEnd) throw new BadStatusLine(`Bare LF in ${startLineName(kind)}`);
-}
-
 /**
  * Builds the read-only multi-dict of flat `[name, value, …]` pairs, leaving out the names in
  * `exclude` (lower case).
@@ -439,4 +288,8 @@ export function buildHeaders(
     }
   }
   return new CIMultiDictProxy(headers);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
