@@ -14,7 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const PACKAGES = ["http-protocol", "server", "runner", "websocket"];
+const PACKAGES = ["http-protocol", "server", "runner", "websocket", "test-utils"];
 const raw = mkdtempSync(join(tmpdir(), "ll-typedoc-"));
 execFileSync("node_modules/.bin/typedoc", ["--out", raw], {
   stdio: ["ignore", "ignore", "inherit"],
@@ -34,7 +34,7 @@ for (const name of PACKAGES) {
 }
 pages.set(
   "index.md",
-  `# API reference\n\nGenerated from the TSDoc comments by \`pnpm docs:api\`. \`@ll/web\` re-exports all of it.\n\n${PACKAGES.map((name) => `- [@ll/${name}](./${name}.md)`).join("\n")}\n`,
+  `# API reference\n\nGenerated from the TSDoc comments by \`pnpm docs:api\`. \`@ll/web\` re-exports all of it but \`@ll/test-utils\` (a dev dependency).\n\n${PACKAGES.map((name) => `- [@ll/${name}](./${name}.md)`).join("\n")}\n`,
 );
 rmSync(raw, { recursive: true, force: true });
 

@@ -46,6 +46,10 @@ export { serveStatic } from "./serve-static.js";
 export type { Handler } from "./server.js";
 export { Server } from "./server.js";
 export type { ServerOptions } from "./server-options.js";
+/** @internal For @ll/test-utils (requests made without a server): not part of the public API. */
+export type { RequestConnection } from "./standalone-connection.js";
+/** @internal For @ll/test-utils (requests made without a server): not part of the public API. */
+export { createStandaloneConnection, kAbort } from "./standalone-connection.js";
 export type { StreamReaderOptions } from "./stream-reader.js";
 export { IncompleteReadError, LineLimitError, StreamReader } from "./stream-reader.js";
 export type { StreamResponseOptions } from "./stream-response.js";

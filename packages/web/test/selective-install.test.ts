@@ -18,7 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const pnpm = join(root, "node_modules/pnpm/bin/pnpm.cjs");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-const PACKAGES = ["http-protocol", "server", "runner", "websocket", "web"] as const;
+const PACKAGES = ["http-protocol", "server", "runner", "websocket", "web", "test-utils"] as const;
+// What @ll/web brings: every package but the test helpers, a dev dependency of its own.
+const WEB_PACKAGES = PACKAGES.filter((name) => name !== "test-utils");
 
 let work: string;
 const tarballs = new Map<string, string>();
@@ -94,23 +96,28 @@ describe("selective installs", () => {
         name,
       ).toEqual([]);
     }
-    const dir = join(work, "websocket-unpacked");
-    mkdirSync(dir);
-    execFileSync("tar", ["-xzf", tarballs.get("websocket")!, "-C", dir]);
-    const manifest = JSON.parse(readFileSync(join(dir, "package/package.json"), "utf8"));
-    expect(Object.keys(manifest.dependencies).sort()).toEqual([
-      "@ll/http-protocol",
-      "@ll/server",
-      "ws",
-    ]);
-    const declarations = readdirSync(join(dir, "package/dist")).filter((file) =>
-      file.endsWith(".d.ts"),
-    );
-    expect(declarations).toContain("websocket-response.d.ts");
-    for (const file of declarations) {
-      expect(readFileSync(join(dir, "package/dist", file), "utf8"), file).not.toMatch(
-        /from "ws"|import\("ws"\)/,
+    for (const [name, dependencies, declaration] of [
+      ["websocket", ["@ll/http-protocol", "@ll/server", "ws"], "websocket-response.d.ts"],
+      [
+        "test-utils",
+        ["@ll/http-protocol", "@ll/runner", "@ll/server", "@ll/websocket", "undici", "ws"],
+        "client-websocket-response.d.ts",
+      ],
+    ] as const) {
+      const dir = join(work, `${name}-unpacked`);
+      mkdirSync(dir);
+      execFileSync("tar", ["-xzf", tarballs.get(name)!, "-C", dir]);
+      const manifest = JSON.parse(readFileSync(join(dir, "package/package.json"), "utf8"));
+      expect(Object.keys(manifest.dependencies).sort(), name).toEqual(dependencies);
+      const declarations = readdirSync(join(dir, "package/dist")).filter((file) =>
+        file.endsWith(".d.ts"),
       );
+      expect(declarations).toContain(declaration);
+      for (const file of declarations) {
+        expect(readFileSync(join(dir, "package/dist", file), "utf8"), file).not.toMatch(
+          /from "ws"|import\("ws"\)/,
+        );
+      }
     }
   });
 
@@ -149,7 +156,7 @@ await runner.cleanup();`,
   });
 
   it("@ll/web alone serves HTTP and WebSocket", () => {
-    const dir = project("web-only", PACKAGES);
+    const dir = project("web-only", WEB_PACKAGES);
     // No type packages at run time: @types/ws would bring the newest @types/node with it.
     expect(existsSync(join(dir, "node_modules/@types/ws"))).toBe(false);
     expect(existsSync(join(dir, "node_modules/@types/node"))).toBe(false);
@@ -179,5 +186,36 @@ client.close();
 await runner.cleanup();`,
     );
     expect(output).toBe("200 http ok\necho hello\n");
+  });
+
+  it("@ll/test-utils tests an @ll/server handler", () => {
+    const dir = project("test-utils", [
+      "http-protocol",
+      "server",
+      "runner",
+      "websocket",
+      "test-utils",
+    ]);
+    expect(readdirSync(join(dir, "node_modules/@ll")).sort()).toEqual([
+      "http-protocol",
+      "runner",
+      "server",
+      "test-utils",
+      "websocket",
+    ]);
+    const output = run(
+      dir,
+      `import { Response } from "@ll/server";
+import { inject, makeMockedRequest, testClient } from "@ll/test-utils";
+const handler = (request) => new Response({ text: "hi " + request.path });
+console.log((await handler(makeMockedRequest("GET", "/mocked"))).text);
+const injected = await inject(handler, { url: "/injected" });
+console.log(injected.status, await injected.text());
+const client = await testClient(handler);
+const response = await client.get("/served");
+console.log(response.status, await response.text());
+await client.close();`,
+    );
+    expect(output).toBe("hi /mocked\n200 hi /injected\n200 hi /served\n");
   });
 }, 180_000);
