@@ -1,13 +1,14 @@
 import type { Socket } from "node:net";
 import type { BaseRequest } from "./base-request.js";
+import { ConnectionOutput } from "./connection-output.js";
 import type { DetachedSocket, RequestConnection } from "./request-connection.js";
 import type { ServerOptions } from "./server-options.js";
 import { resolveServerOptions } from "./server-options.js";
 
-export { kAbort } from "./base-request.js";
 // Re-exported for @ll/test-utils with the factory: a request it builds is bound to such a
 // connection, and its `abort()` aborts the request's signal.
 export type { RequestConnection } from "./request-connection.js";
+export { kAbort } from "./symbols.js";
 
 /**
  * A connection that no `Server` reads from: what a request built outside the server (the
@@ -34,14 +35,7 @@ export function createStandaloneConnection(
     serverHeader: resolved.serverHeader,
     // Nothing else shares the connection, so it may always stay open.
     responseStarting: () => true,
-    sendWhole(head: string, body: Buffer | string | undefined): boolean {
-      socket.cork();
-      socket.write(head, "latin1");
-      if (body !== undefined) socket.write(body);
-      socket.uncork();
-      return !socket.writableNeedDrain;
-    },
-    streamStarting() {},
+    output: new ConnectionOutput(socket),
     detachSocket(_request: BaseRequest): DetachedSocket {
       throw new Error("A request made without a server has no connection to take over");
     },

@@ -86,43 +86,6 @@ export class InMemorySocket extends Duplex {
     }
     callback(error);
   }
-
-  // ---- temporary shim ------------------------------------------------------------------
-  // The server's connection code still calls these `net.Socket` members on the socket it is
-  // given. Once `Server#connectionListener` takes any Duplex they are no longer needed; until
-  // then they are harmless stand-ins (there is no TCP underneath to tune).
-
-  /** Does nothing: no Nagle algorithm in memory. */
-  setNoDelay(_noDelay?: boolean): this {
-    return this;
-  }
-
-  /** Does nothing: no TCP keep-alive probes in memory. */
-  setKeepAlive(_enable?: boolean, _initialDelay?: number): this {
-    return this;
-  }
-
-  /** Does nothing: no idle timeout in memory. */
-  setTimeout(_timeout: number, _callback?: () => void): this {
-    return this;
-  }
-
-  /** Like `net.Socket#destroySoon()`: ends the writable side, then destroys once it finished. */
-  destroySoon(): void {
-    if (this.writable) this.end();
-    if (this.writableFinished) this.destroy();
-    else this.once("finish", () => this.destroy());
-  }
-
-  /** Does nothing: an in-memory socket never holds the event loop open. */
-  ref(): this {
-    return this;
-  }
-
-  /** Does nothing: an in-memory socket never holds the event loop open. */
-  unref(): this {
-    return this;
-  }
 }
 
 /**
