@@ -18,6 +18,9 @@ export class ConnectionOutput implements StreamWriterSink {
   readonly #socket: Socket;
   #held = false;
   #batch = "";
+  // Whether everything in #batch is ASCII: it is then written as latin1, a plain copy, where
+  // UTF-8 would check every character.
+  #batchAscii = true;
   #releaseScheduled = false;
 
   constructor(socket: Socket) {
@@ -73,31 +76,38 @@ export class ConnectionOutput implements StreamWriterSink {
   };
 
   /**
-   * Writes a whole response: `head` (latin1) and `body`. `ascii` says the head is pure ASCII,
-   * so head and a string body can go out as one UTF-8 string. Returns false when the socket
-   * needs a drain.
+   * Writes a whole response: `head` (latin1) and `body` (a string as UTF-8). `headAscii` says
+   * the head is pure ASCII, so head and a string body can go out as one string; `bodyAscii`
+   * that a string body is too. Returns false when the socket needs a drain.
    */
-  sendWhole(head: string, body: Buffer | string | undefined, ascii: boolean): boolean {
+  sendWhole(
+    head: string,
+    body: Buffer | string | undefined,
+    headAscii: boolean,
+    bodyAscii = false,
+  ): boolean {
     let text: string;
+    let ascii: boolean;
     if (body === undefined || body.length === 0) {
-      if (!ascii) {
+      if (!headAscii) {
         this.#flushBatch();
         return this.#socket.write(head, "latin1");
       }
       text = head;
-    } else if (typeof body === "string" && ascii) {
+      ascii = true;
+    } else if (typeof body === "string" && headAscii) {
       text = head + body;
+      ascii = bodyAscii;
     } else {
       return this.writeAll(head, body);
     }
     if (this.#held) {
       this.#batch += text;
+      if (!ascii) this.#batchAscii = false;
       if (this.#batch.length < BATCH_LIMIT) return true;
-      const batch = this.#batch;
-      this.#batch = "";
-      return this.#socket.write(batch, "utf8");
+      return this.#flushBatch();
     }
-    return this.#socket.write(text, "utf8");
+    return this.#socket.write(text, ascii ? "latin1" : "utf8");
   }
 
   /**
@@ -148,10 +158,12 @@ export class ConnectionOutput implements StreamWriterSink {
     return this;
   }
 
-  #flushBatch(): void {
+  #flushBatch(): boolean {
     const batch = this.#batch;
-    if (batch.length === 0) return;
+    if (batch.length === 0) return true;
+    const encoding = this.#batchAscii ? "latin1" : "utf8";
     this.#batch = "";
-    this.#socket.write(batch, "utf8");
+    this.#batchAscii = true;
+    return this.#socket.write(batch, encoding);
   }
 }

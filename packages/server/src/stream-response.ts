@@ -653,10 +653,14 @@ export class StreamResponse {
     // The handler is done with the request: remove the files post() spooled.
     this.#request?.[kReleaseUploads]?.();
     let chunk = data;
+    // A string body whose UTF-8 size is its length is ASCII: it can go out as latin1, a copy.
+    let bodyAscii = false;
     if (this.#emptyBody) chunk = undefined;
-    else if (chunk !== undefined) {
-      this.#bodyLength += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-    }
+    else if (typeof chunk === "string") {
+      const size = Buffer.byteLength(chunk);
+      bodyAscii = size === chunk.length;
+      this.#bodyLength += size;
+    } else if (chunk !== undefined) this.#bodyLength += chunk.length;
     const head = this.#head;
     let promise: Promise<void> | undefined;
     if (
@@ -665,7 +669,7 @@ export class StreamResponse {
       this.#contentCoding === undefined &&
       !this.#chunked
     ) {
-      promise = this.#writeWhole(head, chunk);
+      promise = this.#writeWhole(head, chunk, bodyAscii);
     } else {
       promise = this.#ensureWriter().writeEof(chunk);
     }
@@ -674,11 +678,17 @@ export class StreamResponse {
   }
 
   /** The head and the whole body straight to the connection, one write (no writer needed). */
-  #writeWhole(head: string, chunk: Buffer | string | undefined): Promise<void> | undefined {
+  #writeWhole(
+    head: string,
+    chunk: Buffer | string | undefined,
+    bodyAscii: boolean,
+  ): Promise<void> | undefined {
     this.#head = undefined;
     const output = this.#connection!.output;
     if (!output.writable) return Promise.reject(new ConnectionResetError());
-    return output.sendWhole(head, chunk, this.#headAscii) ? undefined : this.#connectionDrained();
+    return output.sendWhole(head, chunk, this.#headAscii, bodyAscii)
+      ? undefined
+      : this.#connectionDrained();
   }
 
   #connectionDrained(): Promise<void> {

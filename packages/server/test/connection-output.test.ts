@@ -61,6 +61,25 @@ describe("ConnectionOutput", () => {
       output.release();
       expect(await until("A\r\n\r\nB: \xe9\r\n\r\n\xe9")).toBe("A\r\n\r\nB: \xe9\r\n\r\n\xe9");
     });
+
+    it("writes ASCII answers as latin1 and a batch with UTF-8 text as UTF-8", async () => {
+      const { output, client, writes } = await pair();
+      const chunks: Buffer[] = [];
+      client.on("data", (chunk: Buffer) => chunks.push(chunk));
+      output.sendWhole("A\r\n\r\n", "plain", true, true);
+      output.hold();
+      output.sendWhole("B\r\n\r\n", "caf\u00e9 \u2713", true, false);
+      output.sendWhole("C\r\n\r\n", "x", true, true);
+      output.release();
+      output.sendWhole("D\r\n\r\n", "\u00e9", true, false);
+      const expected = Buffer.from(
+        "A\r\n\r\nplainB\r\n\r\ncaf\u00e9 \u2713C\r\n\r\nxD\r\n\r\n\u00e9",
+        "utf8",
+      );
+      while (Buffer.concat(chunks).length < expected.length) await once(client, "data");
+      expect(Buffer.concat(chunks)).toEqual(expected);
+      expect(writes).toHaveLength(3);
+    });
   });
 
   describe("#write", () => {
