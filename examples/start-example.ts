@@ -12,6 +12,8 @@ export interface StartedExample {
   readonly url: string;
   /** Everything printed up to the ready line. */
   readonly output: string;
+  /** Resolves with all the output once it matches `pattern` (the example keeps printing). */
+  waitFor(pattern: RegExp): Promise<string>;
 }
 
 /** Options of {@link startExample}. */
@@ -35,11 +37,33 @@ export async function startExample(
     env: { ...process.env, PORT: "0", ...options.env },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  // Read with a listener, not `for await`: leaving that loop would close the pipe, and the
+  // example's next line would fail with EPIPE.
   let output = "";
-  for await (const chunk of child.stdout!) {
+  let wake: () => void = () => {};
+  child.stdout!.on("data", (chunk: Buffer) => {
     output += chunk;
-    const match = ready.exec(output);
-    if (match) return { child, url: match[1] ?? match[0], output };
+    wake();
+  });
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+    wake();
+  });
+  const waitFor = async (pattern: RegExp): Promise<string> => {
+    for (;;) {
+      if (pattern.test(output)) return output;
+      if (exited) throw new Error(`the example exited before printing ${pattern}:\n${output}`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  };
+  try {
+    await waitFor(ready);
+  } catch {
+    throw new Error(`the example exited without printing its URL:\n${output}`);
   }
-  throw new Error(`the example exited without printing its URL:\n${output}`);
+  const match = ready.exec(output)!;
+  return { child, url: match[1] ?? match[0], output, waitFor };
 }

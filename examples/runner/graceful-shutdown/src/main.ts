@@ -5,6 +5,7 @@ import { type BaseRequest, Response } from "@ll/server";
 
 async function handler(request: BaseRequest): Promise<Response> {
   if (request.path === "/slow") {
+    console.log("slow request started");
     await new Promise((resolve) => setTimeout(resolve, Number(process.env.SLOW_MS ?? 3000)));
     return new Response({ text: "finished despite the shutdown" });
   }

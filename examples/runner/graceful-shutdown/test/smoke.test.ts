@@ -22,7 +22,8 @@ describe("runner graceful-shutdown example", () => {
     const output = started.output;
     const url = /Running on (http:\/\/\S+:\d+)/.exec(output)![1]!;
     const slow = request(`${url}/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // SIGTERM once the request is in the handler, as the example says it is.
+    await started.waitFor(/slow request started/);
     const exited = once(child, "exit");
     child.kill("SIGTERM");
     const response = await slow;
