@@ -6,13 +6,6 @@ export function okServer(): Server {
   return new Server((incoming) => new Response({ text: `OK ${incoming.path}` }));
 }
 
-/** A promise with its `resolve`, for a test to say when a handler may go on. */
-export function deferred(): { promise: Promise<void>; resolve(): void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
-
 /** GET `url` and return status, headers and body text. */
 export async function get(url: string, options: Parameters<typeof request>[1] = {}) {
   const response = await request(url, options);

@@ -1,9 +1,10 @@
 import net from "node:net";
 import { Response, Server } from "@ll/server";
+import { deferred } from "@ll/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
 import { ServerRunner } from "../src/server-runner.js";
 import { TCPSite } from "../src/tcp-site.js";
-import { deferred, get, okServer } from "./helpers.js";
+import { get, okServer } from "./helpers.js";
 
 let runner: ServerRunner | undefined;
 afterEach(async () => {

@@ -1,8 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { ServerRunner } from "../src/server-runner.js";
@@ -28,38 +25,11 @@ const ipv6 = await new Promise<boolean>((resolve) => {
   probe.listen(0, "::1", () => probe.close(() => resolve(true)));
 });
 
-function selfSignedCertificate(): { key: string; cert: string } | undefined {
-  const dir = mkdtempSync(join(tmpdir(), "ll-cert-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-      ],
-      { stdio: "ignore" },
-    );
-    return {
-      key: readFileSync(join(dir, "key.pem"), "utf8"),
-      cert: readFileSync(join(dir, "cert.pem"), "utf8"),
-    };
-  } catch {
-    return undefined;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+// A self-signed certificate for localhost and 127.0.0.1 (see fixtures/README.md).
+const certificate = {
+  key: readFileSync(new URL("fixtures/key.pem", import.meta.url), "utf8"),
+  cert: readFileSync(new URL("fixtures/cert.pem", import.meta.url), "utf8"),
+};
 
 describe("TCPSite", () => {
   it("serves on port 0 with the real port in its name", async () => {
@@ -111,11 +81,10 @@ describe("TCPSite", () => {
     );
   });
 
-  const certificate = selfSignedCertificate();
-  it.skipIf(certificate === undefined)("serves HTTPS with the tls option", async () => {
+  it("serves HTTPS with the tls option", async () => {
     const site = await started("127.0.0.1", 0, { tls: certificate });
     expect(site.name).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+    const dispatcher = new Agent({ connect: { ca: certificate.cert } });
     try {
       const response = await get(`${site.name}/secure`, { dispatcher });
       expect(response.status).toBe(200);

@@ -3,15 +3,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { testClient } from "@ll/test-utils";
 import { FormData, request } from "undici";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { BodyPartReader } from "../src/body-part-reader.js";
 import type { FileField } from "../src/post.js";
 import { Response } from "../src/response.js";
-import { closeAll, RawClient, serve } from "./helpers/serve.js";
-
-afterEach(closeAll);
+import { RawClient } from "./helpers/serve.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "ll-forms-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -41,7 +40,8 @@ async function describeForm(request: BaseRequest): Promise<Response> {
 
 describe("request.post()", () => {
   it("reads a FormData body sent by undici", async () => {
-    const { url } = await serve(describeForm, { clientMaxSize: 4 * 1024 * 1024 });
+    await using served = await testClient(describeForm, { clientMaxSize: 4 * 1024 * 1024 });
+    const { origin: url } = served.server;
     const form = new FormData();
     form.append("name", "Ada Lovelace");
     form.append("name", "ünïcødé");
@@ -67,7 +67,7 @@ describe("request.post()", () => {
 
   it("removes spooled files once the response is sent", async () => {
     const paths: string[] = [];
-    const { url } = await serve(
+    await using served = await testClient(
       async (request) => {
         const form = await request.post();
         const file = form.get("f") as FileField;
@@ -77,6 +77,7 @@ describe("request.post()", () => {
       },
       { clientMaxSize: 4 * 1024 * 1024 },
     );
+    const { origin: url } = served.server;
     const form = new FormData();
     form.append("f", new Blob([new Uint8Array(1024 * 1024 + 1)]), "f.bin");
     const response = await request(url, { method: "POST", body: form });
@@ -85,7 +86,8 @@ describe("request.post()", () => {
   });
 
   it("reads a urlencoded body", async () => {
-    const { url } = await serve(describeForm);
+    await using served = await testClient(describeForm);
+    const { origin: url } = served.server;
     const response = await request(url, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -99,12 +101,14 @@ describe("request.post()", () => {
   });
 
   it("gives an empty form for GET", async () => {
-    const { url } = await serve(describeForm);
+    await using served = await testClient(describeForm);
+    const { origin: url } = served.server;
     expect(await (await request(url)).body.json()).toEqual([]);
   });
 
   it("answers 413 past clientMaxSize and keeps serving", async () => {
-    const { url } = await serve(describeForm, { clientMaxSize: 1000 });
+    await using served = await testClient(describeForm, { clientMaxSize: 1000 });
+    const { origin: url } = served.server;
     const form = new FormData();
     form.append("f", new Blob([new Uint8Array(5000)]), "big.bin");
     const response = await request(url, { method: "POST", body: form });
@@ -139,7 +143,8 @@ describe("request.post()", () => {
       "Multipart body ended inside a part: its closing boundary is missing",
     ],
   ])("answers 400 for %s and keeps the connection", async (_case, contentType, body, message) => {
-    const { port } = await serve(describeForm);
+    await using served = await testClient(describeForm);
+    const { port } = served.server;
     const client = await RawClient.connect(port);
     client.write(
       `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n${body}` +
@@ -153,7 +158,8 @@ describe("request.post()", () => {
   it("reads a body curl sends", async (context) => {
     const curl = await promisify(execFile)("curl", ["--version"]).catch(() => undefined);
     if (curl === undefined) return context.skip();
-    const { url } = await serve(describeForm);
+    await using served = await testClient(describeForm);
+    const { origin: url } = served.server;
     const path = join(scratch, "curl.txt");
     writeFileSync(path, "from curl");
     const { stdout } = await promisify(execFile)("curl", [
@@ -173,7 +179,7 @@ describe("request.post()", () => {
 
 describe("request.multipart()", () => {
   it("streams parts", async () => {
-    const { url } = await serve(async (request) => {
+    await using served = await testClient(async (request) => {
       const reader = await request.multipart();
       const seen: string[] = [];
       for await (const part of reader) {
@@ -185,6 +191,7 @@ describe("request.multipart()", () => {
       }
       return new Response({ text: seen.join(",") });
     });
+    const { origin: url } = served.server;
     const form = new FormData();
     form.append("a", "x");
     form.append("b", new Blob([new Uint8Array(100_000)]), "b.bin");
@@ -215,7 +222,8 @@ describe("multipart limits", () => {
     new Response({ text: String((await request.post()).size) });
 
   it("answers 413 at field 1001 by default, before the rest of the body is sent", async () => {
-    const { port } = await serve(countFields);
+    await using served = await testClient(countFields);
+    const { port } = served.server;
     const fields = tinyFields();
     const body = `${fields.join("")}--b--\r\n`;
     expect(body.length).toBeGreaterThan(1024 * 1024);
@@ -234,10 +242,11 @@ describe("multipart limits", () => {
   });
 
   it("parses the 20,000 fields with the limits raised", async () => {
-    const { url } = await serve(countFields, {
+    await using served = await testClient(countFields, {
       clientMaxSize: 2 * 1024 * 1024,
       multipartLimits: { fields: 20_000, parts: 20_000 },
     });
+    const { origin: url } = served.server;
     const response = await request(url, {
       method: "POST",
       headers: { "Content-Type": FORM_TYPE },
@@ -248,11 +257,12 @@ describe("multipart limits", () => {
   });
 
   it("takes per-call limits over the server's", async () => {
-    const { port } = await serve(
+    await using served = await testClient(
       async (request) =>
         new Response({ text: String((await request.post({ limits: { fields: 2 } })).size) }),
       { multipartLimits: { fields: 1 } },
     );
+    const { port } = served.server;
     const two = `${field(0)}${field(1)}--b--\r\n`;
     const three = `${field(0)}${field(1)}${field(2)}--b--\r\n`;
     const client = await RawClient.connect(port);
@@ -271,7 +281,10 @@ describe("multipart limits", () => {
   });
 
   it("bounds urlencoded fields and values", async () => {
-    const { url } = await serve(countFields, { multipartLimits: { fields: 2, fieldSize: 3 } });
+    await using served = await testClient(countFields, {
+      multipartLimits: { fields: 2, fieldSize: 3 },
+    });
+    const { origin: url } = served.server;
     const post = async (body: string) => {
       const response = await request(url, {
         method: "POST",
@@ -293,7 +306,7 @@ describe("multipart limits", () => {
 
   it("bounds a streamed file as the handler reads it", async () => {
     const received: number[] = [];
-    const { url } = await serve(async (request) => {
+    await using served = await testClient(async (request) => {
       const reader = await request.multipart({ limits: { fileSize: 100_000 } });
       for await (const part of reader) {
         if (part instanceof BodyPartReader) {
@@ -302,6 +315,7 @@ describe("multipart limits", () => {
       }
       return new Response({ text: "read" });
     });
+    const { origin: url } = served.server;
     const form = new FormData();
     form.append("f", new Blob([new Uint8Array(100_001)]), "f.bin");
     const response = await request(url, { method: "POST", body: form });
@@ -313,7 +327,8 @@ describe("multipart limits", () => {
   });
 
   it("bounds a part's headers", async () => {
-    const { url } = await serve(countFields, { multipartLimits: { headerSize: 64 } });
+    await using served = await testClient(countFields, { multipartLimits: { headerSize: 64 } });
+    const { origin: url } = served.server;
     const response = await request(url, {
       method: "POST",
       headers: { "Content-Type": FORM_TYPE },
@@ -326,7 +341,7 @@ describe("multipart limits", () => {
   });
 
   it("throws a RangeError naming a bad per-call limit", async () => {
-    const { url } = await serve(async (request) => {
+    await using served = await testClient(async (request) => {
       const errors: string[] = [];
       for (const read of [
         () => request.post({ limits: { fields: -1 } }),
@@ -340,6 +355,7 @@ describe("multipart limits", () => {
       }
       return new Response({ text: errors.join("\n") });
     });
+    const { origin: url } = served.server;
     const response = await request(url, {
       method: "POST",
       headers: { "Content-Type": "multipart/form-data; boundary=b" },
@@ -354,7 +370,7 @@ describe("multipart limits", () => {
 
 describe("request headers", () => {
   it("parses cookies, forwarded and conditional headers", async () => {
-    const { url } = await serve(
+    await using served = await testClient(
       (request) =>
         new Response({
           text: JSON.stringify({
@@ -369,6 +385,7 @@ describe("request headers", () => {
           }),
         }),
     );
+    const { origin: url } = served.server;
     const response = await request(url, {
       headers: {
         Cookie: 'session=abc; theme="dark"; bad name=1',
@@ -395,9 +412,10 @@ describe("request headers", () => {
   });
 
   it("answers 416 for a bogus Range read through httpRange", async () => {
-    const { port } = await serve(
+    await using served = await testClient(
       (request) => new Response({ text: JSON.stringify(request.httpRange) }),
     );
+    const { port } = served.server;
     const client = await RawClient.connect(port);
     client.write(
       "GET / HTTP/1.1\r\nHost: x\r\nRange: bytes=9-1\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -409,7 +427,7 @@ describe("request headers", () => {
   });
 
   it("clones with overrides", async () => {
-    const { url } = await serve((request) => {
+    await using served = await testClient((request) => {
       const clone = request.clone({
         method: "POST",
         relUrl: "/other?x=1",
@@ -432,6 +450,7 @@ describe("request headers", () => {
         ]),
       });
     });
+    const { origin: url } = served.server;
     expect(await (await request(`${url}/x`)).body.json()).toEqual([
       "POST",
       "/other",

@@ -1,20 +1,20 @@
 import { gzipSync } from "node:zlib";
+import { testClient } from "@ll/test-utils";
 import { request as undiciRequest } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { jsonResponse } from "../src/json-response.js";
 import { Response } from "../src/response.js";
-import { closeAll, RawClient, serve } from "./helpers/serve.js";
-
-afterEach(closeAll);
+import { RawClient } from "./helpers/serve.js";
 
 /** Serves one request and returns what the handler computed from it. */
 async function inspect<T>(raw: string, read: (request: BaseRequest) => T | Promise<T>): Promise<T> {
   let result!: T;
-  const { port } = await serve(async (request) => {
+  await using served = await testClient(async (request) => {
     result = await read(request);
     return new Response({ text: "ok" });
   });
+  const { port } = served.server;
   const client = await RawClient.connect(port);
   client.write(Buffer.from(raw, "latin1"));
   await client.untilResponses(1);
@@ -199,9 +199,13 @@ describe("BaseRequest", () => {
     });
 
     it("answers 413 over clientMaxSize", async () => {
-      const { url } = await serve(async (request) => new Response({ body: await request.read() }), {
-        clientMaxSize: 10,
-      });
+      await using served = await testClient(
+        async (request) => new Response({ body: await request.read() }),
+        {
+          clientMaxSize: 10,
+        },
+      );
+      const { origin: url } = served.server;
       const response = await undiciRequest(url, { method: "POST", body: "x".repeat(11) });
       expect(response.statusCode).toBe(413);
       expect(await response.body.text()).toBe(
@@ -210,7 +214,10 @@ describe("BaseRequest", () => {
     });
 
     it("decompresses a gzip body", async () => {
-      const { url } = await serve(async (request) => new Response({ text: await request.text() }));
+      await using served = await testClient(
+        async (request) => new Response({ text: await request.text() }),
+      );
+      const { origin: url } = served.server;
       const response = await undiciRequest(url, {
         method: "POST",
         body: gzipSync("compressed text"),
@@ -232,14 +239,16 @@ describe("BaseRequest", () => {
 
   describe("#json", () => {
     it("parses JSON bodies", async () => {
-      const { url } = await serve(async (request) => jsonResponse(await request.json()));
+      await using served = await testClient(async (request) => jsonResponse(await request.json()));
+      const { origin: url } = served.server;
       const response = await undiciRequest(url, { method: "POST", body: '{"a":[1,2]}' });
       expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
       expect(await response.body.json()).toEqual({ a: [1, 2] });
     });
 
     it("answers 400 to invalid JSON", async () => {
-      const { url } = await serve(async (request) => jsonResponse(await request.json()));
+      await using served = await testClient(async (request) => jsonResponse(await request.json()));
+      const { origin: url } = served.server;
       const response = await undiciRequest(url, { method: "POST", body: "{nope" });
       expect(response.statusCode).toBe(400);
       expect(await response.body.text()).toMatch(/^Invalid JSON body: /);

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { testClient } from "@ll/test-utils";
+import { describe, expect, it } from "vitest";
 import {
   type Cookie,
   decodeCookies,
@@ -8,7 +9,7 @@ import {
   setCookie,
 } from "../src/cookies.js";
 import { Response } from "../src/response.js";
-import { closeAll, RawClient, serve } from "./helpers/serve.js";
+import { RawClient } from "./helpers/serve.js";
 
 const lines = (cookies: Map<string, Cookie>): string[] =>
   [...cookies.values()].map(serializeCookie);
@@ -166,18 +167,17 @@ describe("decodeCookies", () => {
 });
 
 describe("BaseRequest#getCookies", () => {
-  afterEach(closeAll);
-
   it("returns the raw cookies without decode, decoded ones with it", async () => {
     let raw: [string, string][] = [];
     let decoded: [string, string][] = [];
     let same = false;
-    const { port } = await serve((request) => {
+    await using served = await testClient((request) => {
       raw = [...request.cookies];
       decoded = [...request.getCookies({ decode: decodeURIComponent })];
       same = request.getCookies() === request.cookies;
       return new Response({ text: "ok" });
     });
+    const { port } = served.server;
     const client = await RawClient.connect(port);
     client.write(
       "GET / HTTP/1.1\r\nHost: x\r\nCookie: cart=a%20b%3B%C3%A9; bad=%zz\r\nConnection: close\r\n\r\n",

@@ -1,12 +1,11 @@
 import { once } from "node:events";
 import type { Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { deferred, testClient } from "@ll/test-utils";
+import { describe, expect, it } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { Response } from "../src/response.js";
 import { StreamResponse } from "../src/stream-response.js";
-import { closeAll, deferred, RawClient, serve } from "./helpers/serve.js";
-
-afterEach(closeAll);
+import { RawClient } from "./helpers/serve.js";
 
 /** A tiny protocol: after `Upgrade: echo`, every byte is sent back. */
 class EchoResponse extends StreamResponse {
@@ -33,11 +32,12 @@ const HEAD_101 =
 describe("BaseRequest", () => {
   describe("#detachSocket", () => {
     it("hands the socket over after the 101 head, with the bytes sent after the head", async () => {
-      const { port, server } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const response = new EchoResponse();
         await response.prepare(request);
         return response;
       });
+      const { port, server } = served.server;
       const client = await RawClient.connect(port);
       client.write(`${UPGRADE}early bytes `);
       await client.until((text) => text === `${HEAD_101}early bytes `);
@@ -50,7 +50,7 @@ describe("BaseRequest", () => {
 
     it("throws before the head was prepared", async () => {
       let error: unknown;
-      const { port } = await serve((request) => {
+      await using served = await testClient((request) => {
         try {
           request.detachSocket();
         } catch (caught) {
@@ -58,6 +58,7 @@ describe("BaseRequest", () => {
         }
         return new Response({ text: "no" });
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(UPGRADE);
       await client.untilResponses(1);
@@ -67,7 +68,8 @@ describe("BaseRequest", () => {
     });
 
     it("parses what follows as HTTP when the upgrade is refused", async () => {
-      const { port } = await serve((request) => new Response({ text: request.path }));
+      await using served = await testClient((request) => new Response({ text: request.path }));
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(`${UPGRADE}GET /next HTTP/1.1\r\nHost: x\r\n\r\n`);
       const text = await client.untilResponses(2);
@@ -77,15 +79,15 @@ describe("BaseRequest", () => {
     it("calls onShutdown on server shutdown and waits for the socket to close", async () => {
       const shutdownCalled = deferred();
       let response!: EchoResponse;
-      const { port, server, listener } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         response = new EchoResponse(() => shutdownCalled.resolve());
         await response.prepare(request);
         return response;
       });
+      const { port, server } = served.server;
       const client = await RawClient.connect(port);
       client.write(UPGRADE);
       await client.until((text) => text === HEAD_101);
-      listener.close();
       let done = false;
       const shutdown = server.shutdown(5000).then(() => (done = true));
       await shutdownCalled.promise;

@@ -1,20 +1,14 @@
+import { deferred, testClient } from "@ll/test-utils";
 import { Hono } from "hono";
 import { streamText } from "hono/streaming";
-import { afterEach, describe, expect, it } from "vitest";
+import { FormData } from "undici";
+import { describe, expect, it } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { fetchHandler } from "../src/fetch-handler.js";
 import { Response } from "../src/response.js";
 import { toFetchRequest } from "../src/to-fetch-request.js";
 import { HTTPNotFound } from "../src/web-exceptions.js";
-import { closeAll, RawClient, recordingLogger, serve } from "./helpers/serve.js";
-
-afterEach(closeAll);
-
-function deferred<T = void>(): { promise: Promise<T>; resolve(value: T): void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
-}
+import { RawClient, recordingLogger } from "./helpers/serve.js";
 
 function helloApp(): Hono {
   const app = new Hono();
@@ -38,8 +32,8 @@ function helloApp(): Hono {
 
 describe("fetchHandler", () => {
   it("routes with params and query, and sends JSON with Content-Length", async () => {
-    const served = await serve(fetchHandler(helloApp().fetch));
-    const response = await fetch(`${served.url}/users/42?sort=asc`);
+    await using served = await testClient(fetchHandler(helloApp().fetch));
+    const response = await served.get("/users/42?sort=asc");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(response.headers.get("content-length")).toBe("24");
@@ -47,8 +41,8 @@ describe("fetchHandler", () => {
   });
 
   it("sends the exact head of a text response", async () => {
-    const served = await serve(fetchHandler(helloApp().fetch));
-    const client = await RawClient.connect(served.port);
+    await using served = await testClient(fetchHandler(helloApp().fetch));
+    const client = await RawClient.connect(served.server.port);
     client.write("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
     expect(await client.untilResponses(1)).toBe(
       "HTTP/1.1 200 OK\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 5\r\nDate: <date>\r\nServer: ll-server\r\n\r\nHello",
@@ -56,9 +50,8 @@ describe("fetchHandler", () => {
   });
 
   it("reads a JSON body and keeps the status", async () => {
-    const served = await serve(fetchHandler(helloApp().fetch));
-    const response = await fetch(`${served.url}/echo`, {
-      method: "POST",
+    await using served = await testClient(fetchHandler(helloApp().fetch));
+    const response = await served.post("/echo", {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ a: [1, 2] }),
     });
@@ -67,24 +60,24 @@ describe("fetchHandler", () => {
   });
 
   it("parses form data", async () => {
-    const served = await serve(fetchHandler(helloApp().fetch));
+    await using served = await testClient(fetchHandler(helloApp().fetch));
     const body = new FormData();
     body.set("name", "Ada");
     body.set("age", "36");
-    const response = await fetch(`${served.url}/form`, { method: "POST", body });
+    const response = await served.post("/form", { body });
     expect(await response.text()).toBe("Ada/36");
   });
 
   it("keeps every Set-Cookie", async () => {
-    const served = await serve(fetchHandler(helloApp().fetch));
-    const response = await fetch(`${served.url}/cookies`);
+    await using served = await testClient(fetchHandler(helloApp().fetch));
+    const response = await served.get("/cookies");
     expect(response.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
   });
 
   // hono answers HEAD with the GET route's headers and a null body (so no length).
   it("answers HEAD with the headers only", async () => {
-    const served = await serve(fetchHandler(helloApp().fetch));
-    const client = await RawClient.connect(served.port);
+    await using served = await testClient(fetchHandler(helloApp().fetch));
+    const client = await RawClient.connect(served.server.port);
     client.write("HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
     const text = await client.until((received) => received.endsWith("Hello"));
     expect(text).toBe(
@@ -100,48 +93,48 @@ describe("fetchHandler", () => {
         for (let i = 0; i < 3; i++) await stream.write(`line ${i}\n`);
       }),
     );
-    const served = await serve(fetchHandler(app.fetch));
-    const response = await fetch(`${served.url}/stream`);
+    await using served = await testClient(fetchHandler(app.fetch));
+    const response = await served.get("/stream");
     expect(response.headers.get("transfer-encoding")).toBe("chunked");
     expect(response.headers.get("content-length")).toBeNull();
     expect(await response.text()).toBe("line 0\nline 1\nline 2\n");
   });
 
   it("answers a thrown error with 500 (hono's own error handler)", async () => {
-    const served = await serve(fetchHandler(helloApp().fetch));
-    const response = await fetch(`${served.url}/boom`);
+    await using served = await testClient(fetchHandler(helloApp().fetch));
+    const response = await served.get("/boom");
     expect(response.status).toBe(500);
     expect(await response.text()).toBe("Internal Server Error");
   });
 
   it("passes an error the app throws to the server: 500, logged", async () => {
     const logger = recordingLogger();
-    const served = await serve(
+    await using served = await testClient(
       fetchHandler(() => {
         throw new Error("app failed");
       }),
       { logger },
     );
-    const response = await fetch(served.url);
+    const response = await served.get("/");
     expect(response.status).toBe(500);
     expect(await response.text()).toBe("500 Internal Server Error\n\nServer got itself in trouble");
     expect(logger.lines[0]![1]).toEqual(new Error("app failed"));
   });
 
   it("passes an HTTPException on: its response is sent", async () => {
-    const served = await serve(
+    await using served = await testClient(
       fetchHandler(async () => {
         throw new HTTPNotFound();
       }),
     );
-    const response = await fetch(served.url);
+    const response = await served.get("/");
     expect(response.status).toBe(404);
     expect(await response.text()).toBe("404: Not Found");
   });
 
   it("turns errors into responses with onError", async () => {
     const seen: unknown[] = [];
-    const served = await serve(
+    await using served = await testClient(
       fetchHandler(
         async () => {
           throw new Error("nope");
@@ -154,7 +147,7 @@ describe("fetchHandler", () => {
         },
       ),
     );
-    const response = await fetch(`${served.url}/x`);
+    const response = await served.get("/x");
     expect(response.status).toBe(503);
     expect(response.statusText).toBe("Later");
     expect(await response.text()).toBe("handled");
@@ -164,7 +157,7 @@ describe("fetchHandler", () => {
   it("cancels the response stream and aborts the signal when the client goes away", async () => {
     const cancelled = deferred<unknown>();
     const aborted = deferred();
-    const served = await serve(
+    await using served = await testClient(
       fetchHandler((request) => {
         request.signal.addEventListener("abort", () => aborted.resolve());
         const body = new ReadableStream<Uint8Array>({
@@ -178,7 +171,7 @@ describe("fetchHandler", () => {
         return new globalThis.Response(body);
       }),
     );
-    const client = await RawClient.connect(served.port);
+    const client = await RawClient.connect(served.server.port);
     client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     await client.until((text) => text.includes("first\n"));
     client.socket.destroy();
@@ -187,8 +180,8 @@ describe("fetchHandler", () => {
   });
 
   it("does not read a body the app never reads: it answers before the upload ends", async () => {
-    const served = await serve(fetchHandler(() => new globalThis.Response("early")));
-    const client = await RawClient.connect(served.port);
+    await using served = await testClient(fetchHandler(() => new globalThis.Response("early")));
+    const client = await RawClient.connect(served.server.port);
     client.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\npartial");
     const text = await client.until((received) => received.endsWith("early"));
     expect(text).toContain("HTTP/1.1 200 OK\r\n");
@@ -196,7 +189,7 @@ describe("fetchHandler", () => {
 
   it("gives the app a Request: method, absolute URL, repeated headers, streamed body", async () => {
     let seen: unknown;
-    const served = await serve(
+    await using served = await testClient(
       fetchHandler(async (request, context) => {
         seen = {
           isRequest: request instanceof globalThis.Request,
@@ -209,7 +202,7 @@ describe("fetchHandler", () => {
         return new globalThis.Response(null, { status: 204 });
       }),
     );
-    const client = await RawClient.connect(served.port);
+    const client = await RawClient.connect(served.server.port);
     client.write(
       "PUT /a/b?c=d HTTP/1.1\r\nHost: example.com:8080\r\nX-Multi: 1\r\nX-Multi: 2\r\nContent-Length: 5\r\n\r\nhello",
     );
@@ -228,11 +221,11 @@ describe("fetchHandler", () => {
 describe("toFetchRequest", () => {
   it("honours clone() overrides and normalizes the URL", async () => {
     let url: string | undefined;
-    const served = await serve((request: BaseRequest) => {
+    await using served = await testClient((request: BaseRequest) => {
       url = toFetchRequest(request.clone({ scheme: "https", host: "Example.COM:443" })).url;
       return new Response({ text: "ok" });
     });
-    const client = await RawClient.connect(served.port);
+    const client = await RawClient.connect(served.server.port);
     client.write("GET /a/../b HTTP/1.1\r\nHost: x\r\n\r\n");
     await client.untilResponses(1);
     expect(url).toBe("https://example.com/b");
@@ -240,26 +233,26 @@ describe("toFetchRequest", () => {
 
   it("has no body for GET and a signal", async () => {
     let result: unknown;
-    const served = await serve((request: BaseRequest) => {
+    await using served = await testClient((request: BaseRequest) => {
       const fetchRequest = toFetchRequest(request);
       result = [fetchRequest.body, fetchRequest.signal.aborted, fetchRequest.headers.get("host")];
       return new Response({ text: "ok" });
     });
-    await (await fetch(served.url)).text();
-    expect(result).toEqual([null, false, `127.0.0.1:${served.port}`]);
+    await (await served.get("/")).text();
+    expect(result).toEqual([null, false, `127.0.0.1:${served.server.port}`]);
   });
 });
 
 describe("a plain handler returning a WHATWG Response", () => {
   it("is sent like fetchHandler's", async () => {
-    const served = await serve(
+    await using served = await testClient(
       () =>
         new globalThis.Response("made with fetch", {
           status: 202,
           headers: { "x-kind": "fetch" },
         }) as never,
     );
-    const response = await fetch(served.url);
+    const response = await served.get("/");
     expect(response.status).toBe(202);
     expect(response.headers.get("x-kind")).toBe("fetch");
     expect(response.headers.get("content-length")).toBe("15");

@@ -2,10 +2,11 @@ import { chmodSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
+import { testClient } from "@ll/test-utils";
 import { request } from "undici";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileResponse } from "../src/file-response.js";
-import { closeAll, RawClient, serve } from "./helpers/serve.js";
+import { RawClient } from "./helpers/serve.js";
 
 let directory: string;
 let textPath: string;
@@ -25,8 +26,6 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-afterEach(closeAll);
-
 const etagOf = (path: string): string => {
   const stats = statSync(path, { bigint: true });
   return `"${stats.mtimeNs.toString(16)}-${stats.size.toString(16)}"`;
@@ -39,12 +38,13 @@ async function get(url: string, headers: Record<string, string> = {}, method = "
 }
 
 async function serveFile(name: string, options?: ConstructorParameters<typeof FileResponse>[1]) {
-  return serve(() => new FileResponse(join(directory, name), options));
+  return testClient(() => new FileResponse(join(directory, name), options));
 }
 
 describe("FileResponse", () => {
   it("sends the file with type, length, validators and Accept-Ranges", async () => {
-    const { url } = await serveFile("hello.txt");
+    await using served = await serveFile("hello.txt");
+    const { origin: url } = served.server;
     const response = await get(url);
     expect(response.status).toBe(200);
     expect(response.body.toString()).toBe(TEXT);
@@ -57,7 +57,8 @@ describe("FileResponse", () => {
   });
 
   it("answers HEAD with the headers only", async () => {
-    const { port } = await serveFile("hello.txt");
+    await using served = await serveFile("hello.txt");
+    const { port } = served.server;
     const client = await RawClient.connect(port);
     client.write("HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
     const text = await client.until((received) => received.endsWith(TEXT));
@@ -66,7 +67,8 @@ describe("FileResponse", () => {
   });
 
   it("streams a large file intact", async () => {
-    const { url } = await serveFile("big.bin", { chunkSize: 65536 });
+    await using served = await serveFile("big.bin", { chunkSize: 65536 });
+    const { origin: url } = served.server;
     const response = await get(url);
     expect(response.body.equals(Buffer.alloc(3 * 1024 * 1024, 1))).toBe(true);
   });
@@ -87,7 +89,8 @@ describe("FileResponse", () => {
       [{ "If-Unmodified-Since": "Tue, 14 Nov 2023 22:13:19 GMT" }, 412],
       [{ "If-Unmodified-Since": "Tue, 14 Nov 2023 22:13:21 GMT" }, 200],
     ])("answers %j with %i", async (headers, status) => {
-      const { url } = await serveFile("hello.txt");
+      await using served = await serveFile("hello.txt");
+      const { origin: url } = served.server;
       const etag = etagOf(textPath);
       const resolved = Object.fromEntries(
         Object.entries(headers).map(([name, value]) => [name, value.replace("ETAG", etag)]),
@@ -109,7 +112,8 @@ describe("FileResponse", () => {
       ["bytes=-3", "hij", "bytes 17-19/20"],
       ["bytes=18-100", "ij", "bytes 18-19/20"],
     ])("answers %s with 206", async (range, body, contentRange) => {
-      const { url } = await serveFile("hello.txt");
+      await using served = await serveFile("hello.txt");
+      const { origin: url } = served.server;
       const response = await get(url, { Range: range });
       expect(response.status).toBe(206);
       expect(response.body.toString()).toBe(body);
@@ -118,7 +122,8 @@ describe("FileResponse", () => {
     });
 
     it("answers several ranges as multipart/byteranges", async () => {
-      const { url } = await serveFile("hello.txt");
+      await using served = await serveFile("hello.txt");
+      const { origin: url } = served.server;
       const response = await get(url, { Range: "bytes=0-1, 5-6" });
       expect(response.status).toBe(206);
       const contentType = response.headers["content-type"] as string;
@@ -134,7 +139,8 @@ describe("FileResponse", () => {
     it.each(["bytes=20-", "bytes=30-40", "bytes=5-2", "bytes=abc", "bytes=", "bytes=-0"])(
       "answers %s with 416 and keeps the connection",
       async (range) => {
-        const { port } = await serveFile("hello.txt");
+        await using served = await serveFile("hello.txt");
+        const { port } = served.server;
         const client = await RawClient.connect(port);
         client.write(
           `GET / HTTP/1.1\r\nHost: x\r\nRange: ${range}\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n`,
@@ -148,7 +154,8 @@ describe("FileResponse", () => {
     );
 
     it("ignores other units and non-GET methods", async () => {
-      const { url } = await serveFile("hello.txt");
+      await using served = await serveFile("hello.txt");
+      const { origin: url } = served.server;
       expect((await get(url, { Range: "items=0-1" })).status).toBe(200);
       expect((await get(url, { Range: "bytes=0-1" }, "POST")).status).toBe(200);
     });
@@ -161,7 +168,8 @@ describe("FileResponse", () => {
       ["Tue, 14 Nov 2023 22:13:19 GMT", 200],
       ["nonsense", 200],
     ])("honours If-Range %s", async (ifRange, status) => {
-      const { url } = await serveFile("hello.txt");
+      await using served = await serveFile("hello.txt");
+      const { origin: url } = served.server;
       const response = await get(url, {
         Range: "bytes=0-1",
         "If-Range": ifRange.replace("ETAG", etagOf(textPath)),
@@ -178,7 +186,8 @@ describe("FileResponse", () => {
       ["identity", undefined],
       ["br;q=0, gzip;q=0", undefined],
     ])("for Accept-Encoding %s sends %s", async (acceptEncoding, coding) => {
-      const { url } = await serveFile("app.js");
+      await using served = await serveFile("app.js");
+      const { origin: url } = served.server;
       const response = await get(url, { "Accept-Encoding": acceptEncoding });
       expect(response.status).toBe(200);
       expect(response.headers["content-type"]).toBe("text/javascript; charset=utf-8");
@@ -196,19 +205,22 @@ describe("FileResponse", () => {
 
   describe("errors", () => {
     it("answers 404 for a missing file", async () => {
-      const { url } = await serveFile("missing.txt");
+      await using served = await serveFile("missing.txt");
+      const { origin: url } = served.server;
       const response = await get(url);
       expect(response.status).toBe(404);
       expect(response.body.toString()).toBe("404: Not Found");
     });
 
     it("answers 403 for a directory", async () => {
-      const { url } = await serve(() => new FileResponse(directory));
+      await using served = await testClient(() => new FileResponse(directory));
+      const { origin: url } = served.server;
       expect((await get(url)).status).toBe(403);
     });
 
     it.skipIf(process.getuid?.() === 0)("answers 403 for an unreadable file", async () => {
-      const { url } = await serveFile("secret.txt");
+      await using served = await serveFile("secret.txt");
+      const { origin: url } = served.server;
       expect((await get(url)).status).toBe(403);
     });
 

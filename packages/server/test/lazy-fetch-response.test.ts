@@ -1,9 +1,7 @@
+import { testClient } from "@ll/test-utils";
 import { Hono } from "hono";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fetchHandler } from "../src/fetch-handler.js";
-import { closeAll, serve } from "./helpers/serve.js";
-
-afterEach(closeAll);
 
 describe("fetchHandler({ overrideGlobalResponse: true })", () => {
   it("sends deferred responses, and they still act as Responses", async () => {
@@ -16,13 +14,15 @@ describe("fetchHandler({ overrideGlobalResponse: true })", () => {
         `${await inner.text()}:${inner instanceof globalThis.Response}`,
       );
     });
-    const served = await serve(fetchHandler(app.fetch, { overrideGlobalResponse: true }));
-    const text = await fetch(served.url);
+    await using served = await testClient(
+      fetchHandler(app.fetch, { overrideGlobalResponse: true }),
+    );
+    const text = await served.get("/");
     expect(text.headers.get("content-length")).toBe("5");
     expect(await text.text()).toBe("Hello");
-    const json = await fetch(`${served.url}/json`);
+    const json = await served.get("/json");
     expect(json.headers.get("content-type")).toBe("application/json");
     expect(await json.json()).toEqual({ ok: true });
-    expect(await (await fetch(`${served.url}/read`)).text()).toBe("inner:true");
+    expect(await (await served.get("/read")).text()).toBe("inner:true");
   });
 });

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testClient } from "@ll/test-utils";
 import { request } from "undici";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileResponse } from "../src/file-response.js";
 import { guessContentType, resolveMimeTypes } from "../src/mime-types.js";
 import { serveStatic } from "../src/serve-static.js";
-import { closeAll, serve } from "./helpers/serve.js";
 
 let directory: string;
 
@@ -17,8 +17,6 @@ beforeAll(() => {
   writeFileSync(join(directory, "notes.txt"), "notes");
 });
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-afterEach(closeAll);
-
 describe("guessContentType", () => {
   it.each([
     ["subs.vtt", "text/vtt; charset=utf-8"],
@@ -71,13 +69,14 @@ describe("resolveMimeTypes", () => {
 
 describe("the mimeTypes option", () => {
   it("sets the Content-Type of a FileResponse, for that response only", async () => {
-    const { url } = await serve((request) =>
+    await using served = await testClient((request) =>
       request.path === "/own"
         ? new FileResponse(join(directory, "scene.usdz"), {
             mimeTypes: { usdz: "model/vnd.usdz+zip" },
           })
         : new FileResponse(join(directory, "scene.usdz")),
     );
+    const { origin: url } = served.server;
     const own = await request(`${url}/own`);
     await own.body.arrayBuffer();
     expect(own.headers["content-type"]).toBe("model/vnd.usdz+zip");
@@ -87,9 +86,10 @@ describe("the mimeTypes option", () => {
   });
 
   it("is passed on by serveStatic, and checked before any file is looked up", async () => {
-    const { url } = await serve((request) =>
+    await using served = await testClient((request) =>
       serveStatic(request, { root: directory, mimeTypes: { ".usdz": "model/vnd.usdz+zip" } }),
     );
+    const { origin: url } = served.server;
     const response = await request(`${url}/scene.usdz`);
     expect(await response.body.text()).toBe("usdz");
     expect(response.headers["content-type"]).toBe("model/vnd.usdz+zip");

@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { testClient } from "@ll/test-utils";
+import { afterAll, describe, expect, it } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { FileResponse } from "../src/file-response.js";
 import { jsonResponse } from "../src/json-response.js";
@@ -12,11 +13,10 @@ import { serveStatic } from "../src/serve-static.js";
 import { Server } from "../src/server.js";
 import type { ServerOptions } from "../src/server-options.js";
 import { StreamResponse } from "../src/stream-response.js";
-import { closeAll, RawClient, serve } from "./helpers/serve.js";
+import { RawClient } from "./helpers/serve.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ll-option-keys-"));
 writeFileSync(join(dir, "a.txt"), "a");
-afterEach(closeAll);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Options with a key the types refuse, as JavaScript callers (or a cast) would pass them.
@@ -74,7 +74,7 @@ describe("unknown option keys", () => {
 
   it("serveStatic", async () => {
     let thrown: unknown;
-    const { port } = await serve(async (request: BaseRequest) => {
+    await using served = await testClient(async (request: BaseRequest) => {
       try {
         return await serveStatic(request, loose({ root: dir, dotFiles: true }));
       } catch (error) {
@@ -82,6 +82,7 @@ describe("unknown option keys", () => {
         return new Response({ status: 500 });
       }
     });
+    const { port } = served.server;
     const client = await RawClient.connect(port);
     client.write("GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     await client.untilClosed();

@@ -1,15 +1,15 @@
 import { once } from "node:events";
 import type { Socket } from "node:net";
 import net from "node:net";
+import { deferred, testClient } from "@ll/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { Response } from "../src/response.js";
 import { StreamResponse } from "../src/stream-response.js";
-import { closeAll, deferred, RawClient, serve } from "./helpers/serve.js";
+import { RawClient } from "./helpers/serve.js";
 
 afterEach(async () => {
   vi.useRealTimers();
-  await closeAll();
 });
 
 /** After `Upgrade: echo` every byte is sent back (a stand-in for a WebSocket). */
@@ -48,7 +48,8 @@ function okText(text: string): string {
 describe("RequestHandler under hostile traffic", () => {
   describe("connection hand-off", () => {
     it("leaves other connections' requests alone after a pipelined upgrade", async () => {
-      const { port } = await serve(upgradeOrEcho);
+      await using served = await testClient(upgradeOrEcho);
+      const { port } = served.server;
       const attacker = await RawClient.connect(port);
       attacker.write(GET_X + UPGRADE + GET_X);
       // The first GET is answered; the upgrade takes the connection, and the bytes after its
@@ -70,10 +71,11 @@ describe("RequestHandler under hostile traffic", () => {
 
     it("answers a request pipelined before an upgrade without parsing past the upgrade", async () => {
       const seen: string[] = [];
-      const { port } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         seen.push(request.path);
         return upgradeOrEcho(request);
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(GET_X + UPGRADE + GET_X);
       await client.until((received) => received.endsWith(GET_X));
@@ -85,7 +87,7 @@ describe("RequestHandler under hostile traffic", () => {
     it("aborts when the client goes away during a streamed response", async () => {
       const aborted = deferred<unknown>();
       const writeFailed = deferred<unknown>();
-      const { port } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         request.signal.addEventListener("abort", () => aborted.resolve(request.signal.reason));
         const response = new StreamResponse();
         await response.prepare(request);
@@ -97,6 +99,7 @@ describe("RequestHandler under hostile traffic", () => {
           throw error;
         }
       });
+      const { port } = served.server;
       const client = net.connect(port, "127.0.0.1");
       client.on("error", () => {});
       await once(client, "connect");
@@ -117,7 +120,7 @@ describe("RequestHandler under hostile traffic", () => {
     it("aborts when the client resets the connection during a streamed response", async () => {
       const aborted = deferred<unknown>();
       const started = deferred<Socket>();
-      const { port } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         request.signal.addEventListener("abort", () => aborted.resolve(request.signal.reason));
         const response = new StreamResponse();
         await response.prepare(request);
@@ -126,6 +129,7 @@ describe("RequestHandler under hostile traffic", () => {
         await new Promise((resolve) => request.signal.addEventListener("abort", resolve));
         return response;
       });
+      const { port } = served.server;
       const client = net.connect(port, "127.0.0.1");
       client.on("error", () => {});
       await once(client, "connect");
@@ -145,7 +149,8 @@ describe("RequestHandler under hostile traffic", () => {
     ])(
       "answers 400 and closes when a %s body is cut short by the client's FIN (%j)",
       async (version, extra) => {
-        const { port } = await serve(upgradeOrEcho);
+        await using served = await testClient(upgradeOrEcho);
+        const { port } = served.server;
         const client = await RawClient.connect(port);
         client.socket.end(`POST /echo ${version}\r\n${extra}Content-Length: 4\r\n\r\nab`);
         const text = await client.untilClosed();
@@ -189,7 +194,8 @@ describe("RequestHandler under hostile traffic", () => {
     const refuse = () => new Response({ text: "no thanks" });
 
     it("announces the close and lingers so a chunked upload gets its answer", async () => {
-      const { port } = await serve(refuse);
+      await using served = await testClient(refuse);
+      const { port } = served.server;
       const chunk = Buffer.alloc(16 * 1024, 97).toString("latin1");
       const { text, errored } = await uploadUntilAnswered(
         port,
@@ -201,7 +207,8 @@ describe("RequestHandler under hostile traffic", () => {
     });
 
     it("announces the close and lingers so a large Content-Length upload gets its answer", async () => {
-      const { port } = await serve(refuse);
+      await using served = await testClient(refuse);
+      const { port } = served.server;
       const chunk = Buffer.alloc(16 * 1024, 97).toString("latin1");
       const { text, errored } = await uploadUntilAnswered(
         port,
@@ -213,10 +220,11 @@ describe("RequestHandler under hostile traffic", () => {
     });
 
     it("keeps the connection for a chunked body the handler started reading", async () => {
-      const { port } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const first = await request.content.readany();
         return new Response({ text: `first ${first.length}` });
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
       await client.untilResponses(1);
@@ -231,7 +239,7 @@ describe("RequestHandler under hostile traffic", () => {
     it("answers 408 and closes when the body stops coming", async () => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
       const failures: unknown[] = [];
-      const { port } = await serve(
+      await using served = await testClient(
         async (request) => {
           try {
             await request.read();
@@ -242,6 +250,7 @@ describe("RequestHandler under hostile traffic", () => {
         },
         { requestTimeout: 5000 },
       );
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
       await vi.advanceTimersByTimeAsync(4000);
@@ -261,10 +270,11 @@ describe("RequestHandler under hostile traffic", () => {
 
     it("times a head trickling in slower than requestTimeout even without headersTimeout", async () => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-      const { port } = await serve(() => new Response({ text: "x" }), {
+      await using served = await testClient(() => new Response({ text: "x" }), {
         headersTimeout: 0,
         requestTimeout: 3000,
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       for (const byte of "GET / HTTP/1.1\r\nHo") {
         client.write(byte);
@@ -281,7 +291,7 @@ describe("RequestHandler under hostile traffic", () => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
       const release = deferred();
       const received = deferred();
-      const { port } = await serve(
+      await using served = await testClient(
         async (request) => {
           const body = await request.text();
           received.resolve();
@@ -290,6 +300,7 @@ describe("RequestHandler under hostile traffic", () => {
         },
         { requestTimeout: 1000 },
       );
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok");
       await received.promise;
@@ -301,7 +312,7 @@ describe("RequestHandler under hostile traffic", () => {
     it("cuts the connection when the response already started", async () => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
       const aborted = deferred<unknown>();
-      const { port } = await serve(
+      await using served = await testClient(
         async (request) => {
           request.signal.addEventListener("abort", () => aborted.resolve(request.signal.reason));
           const response = new StreamResponse();
@@ -312,6 +323,7 @@ describe("RequestHandler under hostile traffic", () => {
         },
         { requestTimeout: 1000 },
       );
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
       await client.until((text) => text.includes("streaming"));
@@ -322,7 +334,7 @@ describe("RequestHandler under hostile traffic", () => {
     });
 
     it("rejects a negative value", async () => {
-      await expect(serve(() => new Response(), { requestTimeout: -1 })).rejects.toThrow(
+      await expect(testClient(() => new Response(), { requestTimeout: -1 })).rejects.toThrow(
         new RangeError("requestTimeout must be a non-negative number"),
       );
     });
@@ -331,7 +343,8 @@ describe("RequestHandler under hostile traffic", () => {
   describe("bursts", () => {
     it("answers a burst of pipelined requests in order, a batch at a time", async () => {
       let count = 0;
-      const { port } = await serve(() => new Response({ text: String(++count) }));
+      await using served = await testClient(() => new Response({ text: String(++count) }));
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(GET_X.repeat(1000));
       const text = await client.untilResponses(1000);
@@ -341,10 +354,11 @@ describe("RequestHandler under hostile traffic", () => {
 
     it("lets another connection be served while a burst is being answered", async () => {
       const order: string[] = [];
-      const { port } = await serve((request) => {
+      await using served = await testClient((request) => {
         order.push(request.path);
         return new Response({ text: "." });
       });
+      const { port } = served.server;
       const burst = await RawClient.connect(port);
       const probe = await RawClient.connect(port);
       burst.write("GET /burst HTTP/1.1\r\nHost: a\r\n\r\n".repeat(10_000));
@@ -364,7 +378,7 @@ describe("RequestHandler under hostile traffic", () => {
       // connection for as long.
       const perTurn: number[] = [];
       let current = 0;
-      const { port } = await serve(() => {
+      await using served = await testClient(() => {
         if (current++ === 0) {
           setImmediate(() => {
             perTurn.push(current);
@@ -373,6 +387,7 @@ describe("RequestHandler under hostile traffic", () => {
         }
         return new Response({ text: "." });
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(GET_X.repeat(5000));
       await client.untilResponses(5000);
@@ -384,7 +399,8 @@ describe("RequestHandler under hostile traffic", () => {
 
     it("still sees the client's FIN that arrives behind a burst", async () => {
       let count = 0;
-      const { port } = await serve(() => new Response({ text: String(++count) }));
+      await using served = await testClient(() => new Response({ text: String(++count) }));
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.socket.end(GET_X.repeat(200));
       const text = await client.untilClosed();

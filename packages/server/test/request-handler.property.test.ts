@@ -1,15 +1,15 @@
+import { testClient } from "@ll/test-utils";
 import fc from "fast-check";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Response } from "../src/response.js";
-import { closeAll, RawClient, serve } from "./helpers/serve.js";
-
-afterEach(closeAll);
+import { RawClient } from "./helpers/serve.js";
 
 describe("RequestHandler", () => {
   it("answers arbitrary bytes with a status line or closes, never crashing or leaking", async () => {
-    const { port, server } = await serve(
+    await using served = await testClient(
       async (request) => new Response({ text: String((await request.read()).length) }),
     );
+    const { port, server } = served.server;
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(

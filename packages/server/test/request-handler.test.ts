@@ -1,14 +1,14 @@
 import { once } from "node:events";
+import { deferred, testClient } from "@ll/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { Response } from "../src/response.js";
 import { StreamResponse } from "../src/stream-response.js";
 import { HTTPNotFound } from "../src/web-exceptions.js";
-import { closeAll, deferred, RawClient, recordingLogger, serve } from "./helpers/serve.js";
+import { RawClient, recordingLogger } from "./helpers/serve.js";
 
 afterEach(async () => {
   vi.useRealTimers();
-  await closeAll();
 });
 
 const hello = (): Response => new Response({ text: "Hello" });
@@ -18,7 +18,8 @@ const HELLO =
 describe("RequestHandler", () => {
   describe("keep-alive", () => {
     it("answers with exact bytes and keeps an HTTP/1.1 connection open", async () => {
-      const { port, server } = await serve(hello);
+      await using served = await testClient(hello);
+      const { port, server } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       expect(await client.untilResponses(1)).toBe(HELLO);
@@ -30,7 +31,8 @@ describe("RequestHandler", () => {
     });
 
     it("closes an HTTP/1.0 connection after the response", async () => {
-      const { port } = await serve(hello);
+      await using served = await testClient(hello);
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET / HTTP/1.0\r\n\r\n");
       expect(await client.untilClosed()).toBe(
@@ -39,7 +41,8 @@ describe("RequestHandler", () => {
     });
 
     it("keeps an HTTP/1.0 connection with Connection: keep-alive", async () => {
-      const { port } = await serve(hello);
+      await using served = await testClient(hello);
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
       expect(await client.untilResponses(1)).toContain("\r\nConnection: keep-alive\r\n\r\nHello");
@@ -47,7 +50,8 @@ describe("RequestHandler", () => {
     });
 
     it("sends Connection: close and closes on Connection: close", async () => {
-      const { port } = await serve(hello);
+      await using served = await testClient(hello);
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(
         "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /ignored HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -60,7 +64,8 @@ describe("RequestHandler", () => {
 
     it("closes an idle connection after keepaliveTimeout", async () => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-      const { port, server } = await serve(hello, { keepaliveTimeout: 5000 });
+      await using served = await testClient(hello, { keepaliveTimeout: 5000 });
+      const { port, server } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       await client.untilResponses(1);
@@ -74,12 +79,13 @@ describe("RequestHandler", () => {
 
   describe("pipelining", () => {
     it("answers many requests sent in one write, in order", async () => {
-      const { port } = await serve(async (request: BaseRequest) => {
+      await using served = await testClient(async (request: BaseRequest) => {
         // Later requests finish first: the answers must still come in order.
         const n = Number(request.query.get("n"));
         await new Promise((resolve) => setTimeout(resolve, (50 - n) % 7));
         return new Response({ text: `r${n}` });
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       let requests = "";
       for (let n = 0; n < 50; n++) requests += `GET /?n=${n} HTTP/1.1\r\nHost: x\r\n\r\n`;
@@ -90,7 +96,10 @@ describe("RequestHandler", () => {
     });
 
     it("parses requests written byte by byte", async () => {
-      const { port } = await serve(async (request) => new Response({ text: await request.text() }));
+      await using served = await testClient(
+        async (request) => new Response({ text: await request.text() }),
+      );
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       const bytes =
         "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /b HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -105,7 +114,8 @@ describe("RequestHandler", () => {
     });
 
     it("answers a valid request, then 400 for a malformed one, and closes", async () => {
-      const { port } = await serve(hello);
+      await using served = await testClient(hello);
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(
         "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n",
@@ -149,7 +159,8 @@ describe("RequestHandler", () => {
       ],
     ])("answers %s with its status and closes", async (_name, bytes, status, reason) => {
       const handler = vi.fn(hello);
-      const { port } = await serve(handler);
+      await using served = await testClient(handler);
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(bytes);
       const text = await client.untilClosed();
@@ -213,7 +224,8 @@ describe("RequestHandler", () => {
       ],
     ])("answers %s with exactly its error and closes", async (_name, bytes, expected) => {
       const handler = vi.fn(hello);
-      const { port } = await serve(handler);
+      await using served = await testClient(handler);
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(Buffer.from(bytes, "latin1"));
       expect(await client.untilClosed()).toBe(expected);
@@ -228,16 +240,18 @@ describe("RequestHandler", () => {
       ["OPTIONS * HTTP/1.1", "OPTIONS *"],
       ["GET http://x/info/abs HTTP/1.1", "GET /info/abs"],
     ])("serves %j", async (requestLine, expected) => {
-      const { port } = await serve(
+      await using served = await testClient(
         (request) => new Response({ text: `${request.method} ${request.rawPath}` }),
       );
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(`${requestLine}\r\nHost: x\r\n\r\n`);
       expect(await client.untilResponses(1)).toBe(ok(expected));
     });
 
     it("answers a CONNECT request with an authority-form target", async () => {
-      const { port } = await serve((request) => new Response({ text: request.rawPath }));
+      await using served = await testClient((request) => new Response({ text: request.rawPath }));
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\n\r\n");
       expect(await client.untilResponses(1)).toBe(ok("www.example.com:443"));
@@ -245,7 +259,8 @@ describe("RequestHandler", () => {
 
     it("answers 408 to a head that takes longer than headersTimeout", async () => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-      const { port } = await serve(hello, { headersTimeout: 1000 });
+      await using served = await testClient(hello, { headersTimeout: 1000 });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET / HTTP/1.1\r\nHo");
       await vi.advanceTimersByTimeAsync(500);
@@ -258,9 +273,10 @@ describe("RequestHandler", () => {
 
   describe("request bodies", () => {
     it("sends 100 Continue when the handler starts reading", async () => {
-      const { port } = await serve(
+      await using served = await testClient(
         async (request) => new Response({ text: `got ${await request.text()}` }),
       );
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(
         "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n",
@@ -272,7 +288,8 @@ describe("RequestHandler", () => {
     });
 
     it("closes after answering without reading an Expect: 100-continue body", async () => {
-      const { port } = await serve(hello);
+      await using served = await testClient(hello);
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(
         "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n",
@@ -283,7 +300,8 @@ describe("RequestHandler", () => {
     });
 
     it("drains an unread body and serves the next request", async () => {
-      const { port } = await serve(hello);
+      await using served = await testClient(hello);
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234");
       await client.untilResponses(1);
@@ -292,7 +310,8 @@ describe("RequestHandler", () => {
     });
 
     it("closes instead of draining a large unread body", async () => {
-      const { port } = await serve(hello);
+      await using served = await testClient(hello);
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n0123");
       const text = await client.untilClosed();
@@ -300,7 +319,10 @@ describe("RequestHandler", () => {
     });
 
     it("answers a broken chunked body with 400 and closes", async () => {
-      const { port } = await serve(async (request) => new Response({ text: await request.text() }));
+      await using served = await testClient(
+        async (request) => new Response({ text: await request.text() }),
+      );
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n",
@@ -314,13 +336,14 @@ describe("RequestHandler", () => {
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       let request!: BaseRequest;
-      const { port } = await serve(async (incoming) => {
+      await using served = await testClient(async (incoming) => {
         request = incoming;
         await released;
         let size = 0;
         for await (const chunk of incoming.content) size += (chunk as Buffer).length;
         return new Response({ text: String(size) });
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       const total = 8 * 1024 * 1024;
       client.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${total}\r\n\r\n`);
@@ -340,7 +363,8 @@ describe("RequestHandler", () => {
 
   describe("HEAD", () => {
     it("sends the headers of the GET answer without the body", async () => {
-      const { port } = await serve(hello);
+      await using served = await testClient(hello);
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
       const head = HELLO.slice(0, -5);
@@ -352,13 +376,14 @@ describe("RequestHandler", () => {
   describe("handler errors", () => {
     it("answers 500 without the stack and keeps the connection", async () => {
       const logger = recordingLogger();
-      const { port } = await serve(
+      await using served = await testClient(
         (request) => {
           if (request.path === "/fail") throw new Error("boom");
           return hello();
         },
         { logger },
       );
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET /fail HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
       const text = await client.untilResponses(2);
@@ -378,13 +403,14 @@ describe("RequestHandler", () => {
         warn: (...args: unknown[]) => logged.push(["warn", args]),
         error: (...args: unknown[]) => logged.push(["error", args]),
       };
-      const { port } = await serve(
+      await using served = await testClient(
         (request) =>
           (request.path === "/missing"
             ? new HTTPNotFound({ text: "no such page" })
             : hello()) as unknown as StreamResponse,
         { logger },
       );
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET /missing HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
       const text = await client.untilResponses(2);
@@ -403,12 +429,13 @@ describe("RequestHandler", () => {
     });
 
     it("puts the stack in the body with debug", async () => {
-      const { port } = await serve(
+      await using served = await testClient(
         () => {
           throw new Error("boom");
         },
         { debug: true },
       );
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       const text = await client.untilResponses(1);
@@ -416,12 +443,13 @@ describe("RequestHandler", () => {
     });
 
     it("closes the connection when the handler fails after the head was sent", async () => {
-      const { port } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const response = new StreamResponse();
         await response.prepare(request);
         await response.write("partial");
         throw new Error("late");
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       const text = await client.untilClosed();
@@ -438,7 +466,7 @@ describe("RequestHandler", () => {
       const entered = deferred();
       const gate = deferred();
       const prepared = vi.fn();
-      const { port, server } = await serve(
+      await using served = await testClient(
         async () => {
           entered.resolve(undefined);
           await gate.promise;
@@ -448,6 +476,7 @@ describe("RequestHandler", () => {
         },
         { handlerCancellation: true },
       );
+      const { port, server } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       await entered.promise;
@@ -463,13 +492,14 @@ describe("RequestHandler", () => {
       let signal!: AbortSignal;
       let reading!: Promise<unknown>;
       const started = deferred();
-      const { port, server } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         signal = request.signal;
         reading = request.read().catch((error: unknown) => error);
         started.resolve(undefined);
         await new Promise((resolve) => signal.addEventListener("abort", resolve));
         return hello();
       });
+      const { port, server } = served.server;
       const client = await RawClient.connect(port);
       client.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf");
       await started.promise;

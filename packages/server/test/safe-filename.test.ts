@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { testClient } from "@ll/test-utils";
+import { describe, expect, it } from "vitest";
 import type { FileField } from "../src/post.js";
 import { Response } from "../src/response.js";
 import { safeFilename } from "../src/safe-filename.js";
-import { closeAll, RawClient, serve } from "./helpers/serve.js";
-
-afterEach(closeAll);
+import { RawClient } from "./helpers/serve.js";
 
 describe("safeFilename", () => {
   it.each([
@@ -105,11 +104,12 @@ describe("safeFilename", () => {
   });
 
   it("makes a multipart filename sent as ../../x safe", async () => {
-    const { port } = await serve(async (request) => {
+    await using served = await testClient(async (request) => {
       const form = await request.post();
       const field = form.get("upload") as FileField;
       return new Response({ text: `${field.filename} -> ${safeFilename(field.filename)}` });
     });
+    const { port } = served.server;
     const body =
       "--b\r\n" +
       'Content-Disposition: form-data; name="upload"; filename="../../etc/cron.d/x"\r\n' +

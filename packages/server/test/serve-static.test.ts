@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { deferred, testClient } from "@ll/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { Response } from "../src/response.js";
 import { type ServeStaticOptions, serveStatic } from "../src/serve-static.js";
-import { closeAll, deferred, RawClient, serve } from "./helpers/serve.js";
+import { RawClient } from "./helpers/serve.js";
 
 // base/
 //   outside/secret.txt            what a traversal would reach
@@ -50,8 +51,6 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
-afterEach(closeAll);
-
 interface RawAnswer {
   status: number;
   head: string;
@@ -69,14 +68,15 @@ async function raw(port: number, target: string, method = "GET", headers = ""): 
 }
 
 async function serveStaticAt(options: Partial<ServeStaticOptions> = {}) {
-  return serve((request) => serveStatic(request, { root, ...options }));
+  return testClient((request) => serveStatic(request, { root, ...options }));
 }
 
 const NOT_FOUND = { status: 404, body: "404: Not Found" };
 
 describe("serveStatic", () => {
   it("serves a regular file under the root", async () => {
-    const { port } = await serveStaticAt();
+    await using served = await serveStaticAt();
+    const { port } = served.server;
     const answer = await raw(port, "/hello.txt");
     expect(answer).toMatchObject({ status: 200, body: "hello" });
     expect(answer.head).toContain("\r\nContent-Type: text/plain; charset=utf-8");
@@ -90,12 +90,14 @@ describe("serveStatic", () => {
     ["/hello.txt?download=1", "hello"],
     ["http://x/hello.txt", "hello"],
   ])("decodes each segment of %s once", async (target, body) => {
-    const { port } = await serveStaticAt();
+    await using served = await serveStaticAt();
+    const { port } = served.server;
     expect(await raw(port, target)).toMatchObject({ status: 200, body });
   });
 
   it("looks a double-encoded %252e%252e up as the literal name %2e%2e", async () => {
-    const { port } = await serveStaticAt();
+    await using served = await serveStaticAt();
+    const { port } = served.server;
     expect(await raw(port, "/%252e%252e")).toMatchObject({ status: 200, body: "literal" });
   });
 
@@ -129,34 +131,40 @@ describe("serveStatic", () => {
       "http://x/%2e%2e/outside/secret.txt",
       "http://x/..%2foutside%2fsecret.txt",
     ])("answers 404 for %s", async (target) => {
-      const { port } = await serveStaticAt();
+      await using served = await serveStaticAt();
+      const { port } = served.server;
       expect(await raw(port, target)).toMatchObject(NOT_FOUND);
     });
 
     it("answers 404 for a symbolic link to a file outside the root", async () => {
-      const { port } = await serveStaticAt();
+      await using served = await serveStaticAt();
+      const { port } = served.server;
       expect(await raw(port, "/link-out")).toMatchObject(NOT_FOUND);
     });
 
     it("answers 404 for a path through a symbolic link to a directory outside the root", async () => {
-      const { port } = await serveStaticAt();
+      await using served = await serveStaticAt();
+      const { port } = served.server;
       expect(await raw(port, "/link-out-dir/secret.txt")).toMatchObject(NOT_FOUND);
     });
 
     it("answers 404 for an index file that links outside the root", async () => {
-      const { port } = await serveStaticAt({ index: "index.html" });
+      await using served = await serveStaticAt({ index: "index.html" });
+      const { port } = served.server;
       expect(await raw(port, "/trap/")).toMatchObject(NOT_FOUND);
     });
 
     it("follows a symbolic link that stays inside the root", async () => {
-      const { port } = await serveStaticAt();
+      await using served = await serveStaticAt();
+      const { port } = served.server;
       expect(await raw(port, "/link-in")).toMatchObject({ status: 200, body: "hello" });
     });
 
     it("checks against the real root when the root is given through a symbolic link", async () => {
-      const { port } = await serve((request) =>
+      await using served = await testClient((request) =>
         serveStatic(request, { root: join(base, "root-link") }),
       );
+      const { port } = served.server;
       expect(await raw(port, "/hello.txt")).toMatchObject({ status: 200, body: "hello" });
       expect(await raw(port, "/link-out")).toMatchObject(NOT_FOUND);
     });
@@ -166,7 +174,8 @@ describe("serveStatic", () => {
     it.each(["/.env", "/%2eenv", "/.hidden/inner.txt", "/link-dot"])(
       "answers 404 for %s by default",
       async (target) => {
-        const { port } = await serveStaticAt();
+        await using served = await serveStaticAt();
+        const { port } = served.server;
         expect(await raw(port, target)).toMatchObject(NOT_FOUND);
       },
     );
@@ -177,43 +186,50 @@ describe("serveStatic", () => {
       ["/.hidden/inner.txt", "inner"],
       ["/link-dot", "TOKEN=1"],
     ])("serves %s with dotfiles: true", async (target, body) => {
-      const { port } = await serveStaticAt({ dotfiles: true });
+      await using served = await serveStaticAt({ dotfiles: true });
+      const { port } = served.server;
       expect(await raw(port, target)).toMatchObject({ status: 200, body });
     });
 
     it("still refuses . and .. with dotfiles: true", async () => {
-      const { port } = await serveStaticAt({ dotfiles: true });
+      await using served = await serveStaticAt({ dotfiles: true });
+      const { port } = served.server;
       expect(await raw(port, "/%2e%2e/outside/secret.txt")).toMatchObject(NOT_FOUND);
     });
   });
 
   describe("directories", () => {
     it.each(["/", "/sub", "/sub/"])("answers 404 for %s without an index", async (target) => {
-      const { port } = await serveStaticAt();
+      await using served = await serveStaticAt();
+      const { port } = served.server;
       expect(await raw(port, target)).toMatchObject(NOT_FOUND);
     });
 
     it.each(["/sub", "/sub/"])("serves the index for %s, without a redirect", async (target) => {
-      const { port } = await serveStaticAt({ index: "index.html" });
+      await using served = await serveStaticAt({ index: "index.html" });
+      const { port } = served.server;
       const answer = await raw(port, target);
       expect(answer).toMatchObject({ status: 200, body: "<p>sub</p>" });
       expect(answer.head).toContain("\r\nContent-Type: text/html; charset=utf-8");
     });
 
     it.each(["/", "/plain/"])("answers 404 for %s when the index is missing", async (target) => {
-      const { port } = await serveStaticAt({ index: "index.html" });
+      await using served = await serveStaticAt({ index: "index.html" });
+      const { port } = served.server;
       expect(await raw(port, target)).toMatchObject(NOT_FOUND);
     });
 
     it("answers 404 for a file asked for with a trailing slash", async () => {
-      const { port } = await serveStaticAt({ index: "index.html" });
+      await using served = await serveStaticAt({ index: "index.html" });
+      const { port } = served.server;
       expect(await raw(port, "/hello.txt/")).toMatchObject(NOT_FOUND);
     });
   });
 
   describe("prefix", () => {
     it.each(["/static", "/static/"])("serves files under prefix %s", async (prefix) => {
-      const { port } = await serveStaticAt({ prefix });
+      await using served = await serveStaticAt({ prefix });
+      const { port } = served.server;
       expect(await raw(port, "/static/hello.txt")).toMatchObject({ status: 200, body: "hello" });
       expect(await raw(port, "/st%61tic/hello.txt")).toMatchObject({ status: 200, body: "hello" });
     });
@@ -225,23 +241,26 @@ describe("serveStatic", () => {
       "/static%2fhello.txt",
       "/other/static/hello.txt",
     ])("answers 404 for %s outside prefix /static (or naming no file)", async (target) => {
-      const { port } = await serveStaticAt({ prefix: "/static" });
+      await using served = await serveStaticAt({ prefix: "/static" });
+      const { port } = served.server;
       expect(await raw(port, target)).toMatchObject(NOT_FOUND);
     });
 
     it("serves the index at the prefix itself", async () => {
-      const { port } = await serveStaticAt({
+      await using served = await serveStaticAt({
         prefix: "/docs",
         index: "index.html",
         root: join(root, "sub"),
       });
+      const { port } = served.server;
       expect(await raw(port, "/docs")).toMatchObject({ status: 200, body: "<p>sub</p>" });
     });
   });
 
   describe("methods", () => {
     it("answers HEAD with the headers only", async () => {
-      const { port } = await serveStaticAt();
+      await using served = await serveStaticAt();
+      const { port } = served.server;
       const answer = await raw(port, "/hello.txt", "HEAD");
       expect(answer).toMatchObject({ status: 200, body: "" });
       expect(answer.head).toContain("\r\nContent-Length: 5");
@@ -250,7 +269,8 @@ describe("serveStatic", () => {
     it.each(["POST", "PUT", "DELETE"])(
       "answers %s with 405 and Allow: GET,HEAD",
       async (method) => {
-        const { port } = await serveStaticAt();
+        await using served = await serveStaticAt();
+        const { port } = served.server;
         const answer = await raw(port, "/hello.txt", method, "Content-Length: 0\r\n");
         expect(answer).toMatchObject({ status: 405, body: "405: Method Not Allowed" });
         expect(answer.head).toContain("\r\nAllow: GET,HEAD\r\n");
@@ -258,7 +278,8 @@ describe("serveStatic", () => {
     );
 
     it("answers 404, not 405, outside the prefix", async () => {
-      const { port } = await serveStaticAt({ prefix: "/static" });
+      await using served = await serveStaticAt({ prefix: "/static" });
+      const { port } = served.server;
       const answer = await raw(port, "/api", "POST", "Content-Length: 0\r\n");
       expect(answer).toMatchObject(NOT_FOUND);
     });
@@ -266,14 +287,16 @@ describe("serveStatic", () => {
 
   describe("FileResponse behaviour", () => {
     it("answers a range with 206", async () => {
-      const { port } = await serveStaticAt();
+      await using served = await serveStaticAt();
+      const { port } = served.server;
       const answer = await raw(port, "/hello.txt", "GET", "Range: bytes=1-3\r\n");
       expect(answer).toMatchObject({ status: 206, body: "ell" });
       expect(answer.head).toContain("\r\nContent-Range: bytes 1-3/5\r\n");
     });
 
     it("answers If-None-Match and If-Modified-Since with 304", async () => {
-      const { port } = await serveStaticAt();
+      await using served = await serveStaticAt();
+      const { port } = served.server;
       const stats = statSync(join(root, "hello.txt"), { bigint: true });
       const etag = `"${stats.mtimeNs.toString(16)}-${stats.size.toString(16)}"`;
       const first = await raw(port, "/hello.txt");
@@ -289,7 +312,8 @@ describe("serveStatic", () => {
     });
 
     it("sends a pre-compressed sibling the client accepts", async () => {
-      const { port } = await serveStaticAt();
+      await using served = await serveStaticAt();
+      const { port } = served.server;
       const answer = await raw(port, "/app.js", "GET", "Accept-Encoding: gzip\r\n");
       expect(answer.status).toBe(200);
       expect(answer.head).toContain("\r\nContent-Encoding: gzip\r\n");
@@ -297,11 +321,12 @@ describe("serveStatic", () => {
     });
 
     it("lets the handler add headers to the response", async () => {
-      const { port } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const response = await serveStatic(request, { root });
         response.headers.set("Cache-Control", "max-age=60");
         return response;
       });
+      const { port } = served.server;
       expect((await raw(port, "/hello.txt")).head).toContain("\r\nCache-Control: max-age=60\r\n");
     });
   });
@@ -310,7 +335,7 @@ describe("serveStatic", () => {
     /** Runs serveStatic with `options` inside a real request and returns what it threw. */
     async function misuse(options: unknown): Promise<unknown> {
       const thrown = deferred<unknown>();
-      const { port } = await serve(async (request: BaseRequest) => {
+      await using served = await testClient(async (request: BaseRequest) => {
         try {
           await serveStatic(request, options as ServeStaticOptions);
           thrown.resolve(undefined);
@@ -319,6 +344,7 @@ describe("serveStatic", () => {
         }
         return new Response({ text: "ok" });
       });
+      const { port } = served.server;
       await raw(port, "/hello.txt");
       return thrown.promise;
     }
@@ -367,9 +393,10 @@ describe("serveStatic", () => {
     });
 
     it("accepts a root relative to the working directory", async () => {
-      const { port } = await serve((request) =>
+      await using served = await testClient((request) =>
         serveStatic(request, { root: relative(process.cwd(), root) }),
       );
+      const { port } = served.server;
       expect(await raw(port, "/hello.txt")).toMatchObject({ status: 200, body: "hello" });
     });
   });

@@ -1,12 +1,10 @@
-import { fetch } from "undici";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { deferred, testClient } from "@ll/test-utils";
+import { describe, expect, it, vi } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { Response } from "../src/response.js";
 import { Server } from "../src/server.js";
 import { StreamResponse } from "../src/stream-response.js";
-import { closeAll, deferred, RawClient, recordingLogger, serve } from "./helpers/serve.js";
-
-afterEach(closeAll);
+import { RawClient, recordingLogger } from "./helpers/serve.js";
 
 describe("Server", () => {
   describe("constructor", () => {
@@ -60,10 +58,11 @@ describe("Server", () => {
   });
 
   it("serves fetch() requests", async () => {
-    const { url, server } = await serve(
+    await using served = await testClient(
       (request) => new Response({ text: `${request.method} ${request.path}` }),
     );
-    const response = await fetch(`${url}/hello`);
+    const { server } = served.server;
+    const response = await served.get("/hello");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(await response.text()).toBe("GET /hello");
@@ -72,11 +71,11 @@ describe("Server", () => {
 
   it("writes an access-log line per response", async () => {
     const accessLog = recordingLogger();
-    const { url } = await serve(() => new Response({ text: "Hello" }), {
+    await using served = await testClient(() => new Response({ text: "Hello" }), {
       accessLog,
       accessLogFormat: '"%r" %s %b',
     });
-    await (await fetch(`${url}/x?y=1`)).text();
+    await (await served.get("/x?y=1")).text();
     await vi.waitFor(() => expect(accessLog.lines).toHaveLength(1));
     expect(accessLog.lines[0]![0]).toBe('"GET /x?y=1 HTTP/1.1" 200 5');
   });
@@ -85,20 +84,20 @@ describe("Server", () => {
     it("closes idle connections and finishes in-flight responses with Connection: close", async () => {
       const gate = deferred();
       const entered = deferred();
-      const { port, server, listener } = await serve(async (request: BaseRequest) => {
+      await using served = await testClient(async (request: BaseRequest) => {
         if (request.path === "/slow") {
           entered.resolve();
           await gate.promise;
         }
         return new Response({ text: "done" });
       });
+      const { port, server } = served.server;
       const idle = await RawClient.connect(port);
       idle.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       await idle.untilResponses(1);
       const busy = await RawClient.connect(port);
       busy.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
       await entered.promise;
-      listener.close();
       const shutdown = server.shutdown(5000);
       await idle.untilClosed();
       expect(busy.closed).toBe(false);
@@ -110,17 +109,17 @@ describe("Server", () => {
     });
 
     it("destroys what is left after the timeout", async () => {
-      const { port, server, listener } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const response = new StreamResponse();
         await response.prepare(request);
         await response.write("never ends");
         await new Promise(() => {});
         return response;
       });
+      const { port, server } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       await client.until((text) => text.includes("never ends"));
-      listener.close();
       await server.shutdown(50);
       await client.untilClosed();
       expect(server.connections.size).toBe(0);

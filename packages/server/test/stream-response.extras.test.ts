@@ -1,15 +1,14 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { testClient } from "@ll/test-utils";
 import { request } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Response } from "../src/response.js";
 import { StreamResponse } from "../src/stream-response.js";
-import { closeAll, RawClient, serve } from "./helpers/serve.js";
-
-afterEach(closeAll);
+import { RawClient } from "./helpers/serve.js";
 
 describe("StreamResponse cookies", () => {
   it("sends one Set-Cookie per cookie", async () => {
-    const { url } = await serve(() => {
+    await using served = await testClient(() => {
       const response = new Response({ text: "ok" });
       response.setCookie("session", "abc", { httpOnly: true, sameSite: "Lax", maxAge: 3600 });
       response.setCookie("theme", "dark", {
@@ -19,6 +18,7 @@ describe("StreamResponse cookies", () => {
       response.delCookie("old");
       return response;
     });
+    const { origin: url } = served.server;
     const response = await request(url);
     expect(response.headers["set-cookie"]).toEqual([
       "session=abc; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax",
@@ -29,11 +29,12 @@ describe("StreamResponse cookies", () => {
   });
 
   it("throws a TypeError for an invalid cookie in the handler (500), connection kept", async () => {
-    const { url } = await serve((request) => {
+    await using served = await testClient((request) => {
       const response = new Response({ text: "ok" });
       if (request.path === "/bad") response.setCookie("n", "a;b");
       return response;
     });
+    const { origin: url } = served.server;
     const bad = await request(`${url}/bad`);
     expect(bad.statusCode).toBe(500);
     await bad.body.dump();
@@ -76,11 +77,12 @@ describe("enableCompression", () => {
     ["deflate", "deflate", inflateSync],
     ["br", "br", brotliDecompressSync],
   ])("compresses a Response for %s", async (acceptEncoding, coding, decompress) => {
-    const { url } = await serve(() => {
+    await using served = await testClient(() => {
       const response = new Response({ text: body });
       response.enableCompression();
       return response;
     });
+    const { origin: url } = served.server;
     const response = await request(url, { headers: { "Accept-Encoding": acceptEncoding } });
     expect(response.headers["content-encoding"]).toBe(coding);
     expect(response.headers.vary).toBe("Accept-Encoding");
@@ -88,7 +90,7 @@ describe("enableCompression", () => {
   });
 
   it("compresses a streamed body and leaves identity alone", async () => {
-    const { url } = await serve(async (request) => {
+    await using served = await testClient(async (request) => {
       const response = new StreamResponse();
       response.enableCompression();
       await response.prepare(request);
@@ -96,6 +98,7 @@ describe("enableCompression", () => {
       await response.writeEof();
       return response;
     });
+    const { origin: url } = served.server;
     const compressed = await request(url, { headers: { "Accept-Encoding": "gzip" } });
     expect(compressed.headers["content-encoding"]).toBe("gzip");
     expect(gunzipSync(Buffer.from(await compressed.body.arrayBuffer())).toString()).toBe(
@@ -108,11 +111,12 @@ describe("enableCompression", () => {
   });
 
   it("forces a coding", async () => {
-    const { port } = await serve(() => {
+    await using served = await testClient(() => {
       const response = new Response({ text: body });
       response.enableCompression("deflate");
       return response;
     });
+    const { port } = served.server;
     const client = await RawClient.connect(port);
     client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     const text = await client.until((received) => received.endsWith("0\r\n\r\n"));
@@ -121,7 +125,7 @@ describe("enableCompression", () => {
   });
 
   it("does not compress twice", async () => {
-    const { url } = await serve(() => {
+    await using served = await testClient(() => {
       const response = new Response({
         body: Buffer.from("already"),
         headers: { "Content-Encoding": "x-custom" },
@@ -129,6 +133,7 @@ describe("enableCompression", () => {
       response.enableCompression();
       return response;
     });
+    const { origin: url } = served.server;
     const response = await request(url, { headers: { "Accept-Encoding": "gzip" } });
     expect(response.headers["content-encoding"]).toBe("x-custom");
     expect(await response.body.text()).toBe("already");

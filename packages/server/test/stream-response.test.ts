@@ -1,20 +1,20 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { testClient } from "@ll/test-utils";
+import { describe, expect, it } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { jsonResponse } from "../src/json-response.js";
 import { Response } from "../src/response.js";
 import { StreamResponse } from "../src/stream-response.js";
-import { closeAll, RawClient, serve } from "./helpers/serve.js";
-
-afterEach(closeAll);
+import { RawClient } from "./helpers/serve.js";
 
 async function exchange(
   handler: (request: BaseRequest) => Promise<StreamResponse> | StreamResponse,
   request: string,
 ): Promise<string> {
-  const { port } = await serve(handler);
+  await using served = await testClient(handler);
+  const { port } = served.server;
   const client = await RawClient.connect(port);
   client.write(request);
-  return client.untilClosed();
+  return await client.untilClosed();
 }
 
 const GET_CLOSE = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
@@ -73,9 +73,10 @@ describe("StreamResponse", () => {
     });
 
     it("uses a custom reason and omits Server when serverHeader is null", async () => {
-      const { port } = await serve(() => new Response({ status: 299, reason: "Fine" }), {
+      await using served = await testClient(() => new Response({ status: 299, reason: "Fine" }), {
         serverHeader: null,
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write(GET_CLOSE);
       expect(await client.untilClosed()).toBe(
@@ -95,7 +96,7 @@ describe("StreamResponse", () => {
     it("throws when prepared again for another request", async () => {
       const response = new StreamResponse();
       let error: unknown;
-      const { port } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         if (response.prepared) {
           error = await response.prepare(request).catch((caught: unknown) => caught);
           return new Response({ text: "second" });
@@ -104,6 +105,7 @@ describe("StreamResponse", () => {
         await response.writeEof("first");
         return response;
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
       await client.untilResponses(2);
@@ -131,7 +133,7 @@ describe("StreamResponse", () => {
       const total = 100 * 1024 * 1024;
       const chunk = Buffer.alloc(64 * 1024, 120);
       let maxQueued = 0;
-      const { port } = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const response = new StreamResponse();
         response.contentLength = total;
         await response.prepare(request);
@@ -142,6 +144,7 @@ describe("StreamResponse", () => {
         await response.writeEof();
         return response;
       });
+      const { port } = served.server;
       const client = await RawClient.connect(port);
       let received = 0;
       client.socket.removeAllListeners("data");

@@ -1,5 +1,7 @@
 export type { ClientWSCloseOptions, WSConnectOptions } from "./client-websocket-response.js";
 export { ClientWebSocketResponse } from "./client-websocket-response.js";
+export type { Deferred } from "./deferred.js";
+export { deferred } from "./deferred.js";
 export type { InjectOptions } from "./inject.js";
 export { inject } from "./inject.js";
 export type { MockedRequestInit } from "./make-mocked-request.js";

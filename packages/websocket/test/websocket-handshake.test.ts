@@ -1,10 +1,9 @@
 import type { BaseRequest } from "@ll/server";
 import { Response } from "@ll/server";
-import { afterEach, describe, expect, it } from "vitest";
+import { deferred, type TestClient, testClient } from "@ll/test-utils";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type WebSocketReady, WebSocketResponse } from "../src/index.js";
 import { acceptKey } from "../src/websocket-handshake.js";
-import { deferred } from "./helpers/deferred.js";
-import { closeServers, type Served, serve } from "./helpers/serve.js";
 import {
   closeClients,
   connect,
@@ -15,7 +14,6 @@ import {
 
 afterEach(async () => {
   closeClients();
-  await closeServers();
 });
 
 /** `/plain` answers "plain"; anything else is a WebSocket that closes after one message. */
@@ -27,9 +25,15 @@ async function handler(request: BaseRequest) {
   return ws;
 }
 
-async function exchange(lines: string, served?: Served) {
-  served ??= await serve(handler);
-  const socket = await rawConnect(served.port);
+// One server for the handshakes that need no handler of their own.
+let shared: TestClient;
+beforeAll(async () => {
+  shared = await testClient(handler);
+});
+afterAll(() => shared.close());
+
+async function exchange(lines: string, served: TestClient = shared) {
+  const socket = await rawConnect(served.server.port);
   socket.write(lines);
   const pending = { rest: Buffer.alloc(0) };
   const response = await readResponse(socket, pending);
@@ -53,14 +57,14 @@ describe("WebSocketResponse", () => {
 
     it("chooses the first of the client's subprotocols that the server speaks", async () => {
       const chosen = deferred<string | undefined>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse({ protocols: ["superchat", "chat"] });
         await ws.prepare(request);
         chosen.resolve(ws.protocol);
         await ws.receive();
         return ws;
       });
-      const client = await connect(served.url(), ["v2.chat", "chat", "superchat"]);
+      const client = await connect(served.makeUrl("/"), ["v2.chat", "chat", "superchat"]);
       expect(client.protocol).toBe("chat");
       expect(await chosen.promise).toBe("chat");
     });
@@ -151,7 +155,7 @@ describe("WebSocketResponse", () => {
   describe("#canPrepare", () => {
     it("says whether the request is a WebSocket handshake, and the subprotocol", async () => {
       const results: WebSocketReady[] = [];
-      const served = await serve((request) => {
+      await using served = await testClient((request) => {
         const ws = new WebSocketResponse({ protocols: ["chat"] });
         results.push(ws.canPrepare(request));
         return new Response({ text: "checked" });

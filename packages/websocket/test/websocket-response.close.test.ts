@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { ConnectionResetError } from "@ll/http-protocol";
 import type { BaseRequest } from "@ll/server";
+import { deferred, testClient } from "@ll/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   WebSocketResponse,
@@ -9,8 +10,6 @@ import {
   type WSMessage,
   WSMsgType,
 } from "../src/index.js";
-import { deferred } from "./helpers/deferred.js";
-import { closeServers, serve } from "./helpers/serve.js";
 import {
   clientFrame,
   closeClients,
@@ -25,7 +24,6 @@ import {
 afterEach(async () => {
   vi.useRealTimers();
   closeClients();
-  await closeServers();
 });
 
 interface Outcome {
@@ -34,15 +32,15 @@ interface Outcome {
 }
 
 /**
- * A server whose handler records every message until CLOSE, CLOSING or CLOSED (after `script`
+ * A handler that records every message until CLOSE, CLOSING or CLOSED (after `script`
  * ran, if given) and then what `receive()` returns next.
  */
-async function recordingServer(
+function recording(
   options: WebSocketResponseOptions = {},
   script?: (ws: WebSocketResponse) => Promise<void>,
 ) {
   const outcome = deferred<Outcome>();
-  const served = await serve(async (request: BaseRequest) => {
+  const handler = async (request: BaseRequest) => {
     const ws = new WebSocketResponse(options);
     await ws.prepare(request);
     const messages: WSMessage[] = [];
@@ -59,8 +57,8 @@ async function recordingServer(
       outcome.reject(error);
     }
     return ws;
-  });
-  return { outcome: outcome.promise, served };
+  };
+  return { outcome: outcome.promise, handler };
 }
 
 const CLOSED = { type: WSMsgType.CLOSED, data: undefined, extra: undefined };
@@ -69,7 +67,7 @@ describe("WebSocketResponse", () => {
   describe("#close", () => {
     it("closes with the code and message, and takes the peer's answer as closeCode", async () => {
       const result = deferred<unknown[]>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         const first = await ws.close({ code: 4001, message: "bye" });
@@ -84,14 +82,14 @@ describe("WebSocketResponse", () => {
         ]);
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       expect(await closeEvent(client)).toEqual({ code: 4001, reason: "bye" });
       expect(await result.promise).toEqual([true, false, true, 4001, undefined, CLOSED]);
     });
 
     it("ends a waiting receive() with CLOSING", async () => {
       const pending = deferred<WSMessage>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         const receiving = ws.receive();
@@ -99,7 +97,7 @@ describe("WebSocketResponse", () => {
         pending.resolve(await receiving);
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       expect(await closeEvent(client)).toEqual({ code: 1001, reason: "" });
       expect(await pending.promise).toEqual({
         type: WSMsgType.CLOSING,
@@ -110,14 +108,14 @@ describe("WebSocketResponse", () => {
 
     it("drops the connection after the timeout when the peer never answers", async () => {
       const result = deferred<WebSocketResponse>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse({ timeout: 30 });
         await ws.prepare(request);
         await ws.close();
         result.resolve(ws);
         return ws;
       });
-      const socket = await rawConnect(served.port);
+      const socket = await rawConnect(served.server.port);
       socket.write(upgradeRequest("/"));
       const pending = { rest: Buffer.alloc(0) };
       expect((await readResponse(socket, pending)).status).toBe(101);
@@ -134,7 +132,7 @@ describe("WebSocketResponse", () => {
 
     it("rejects codes that may not be sent and long messages", async () => {
       const errors = deferred<unknown[]>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         errors.resolve([
@@ -144,7 +142,7 @@ describe("WebSocketResponse", () => {
         await ws.close();
         return ws;
       });
-      await connect(served.url());
+      await connect(served.makeUrl("/"));
       expect(await errors.promise).toEqual([
         new RangeError("close code must be 1000-1003, 1007-1014 or 3000-4999, got 1006"),
         new RangeError("close message must be at most 123 bytes"),
@@ -153,14 +151,14 @@ describe("WebSocketResponse", () => {
 
     it("rejects sends after close()", async () => {
       const error = deferred<unknown>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         await ws.close();
         error.resolve(await ws.sendStr("late").catch((reason: unknown) => reason));
         return ws;
       });
-      await connect(served.url());
+      await connect(served.makeUrl("/"));
       // aiohttp raises ConnectionResetError for a send on a closed WebSocket.
       const rejection = await error.promise;
       expect(rejection).toBeInstanceOf(ConnectionResetError);
@@ -168,21 +166,22 @@ describe("WebSocketResponse", () => {
     });
 
     it("is what writeEof() does", async () => {
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         await ws.writeEof();
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       expect(await closeEvent(client)).toEqual({ code: 1000, reason: "" });
     });
   });
 
   describe("client close", () => {
     it("delivers CLOSE with the client's code and answers it (autoclose)", async () => {
-      const { outcome, served } = await recordingServer();
-      const client = await connect(served.url());
+      const { outcome, handler } = recording();
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"));
       client.send("before");
       client.close(4000, "done");
       const { ws, messages } = await outcome;
@@ -198,8 +197,9 @@ describe("WebSocketResponse", () => {
     });
 
     it("reports 1005 for a close frame without a code", async () => {
-      const { outcome, served } = await recordingServer();
-      const client = await connect(served.url());
+      const { outcome, handler } = recording();
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"));
       client.close();
       const { ws, messages } = await outcome;
       expect(messages[0]).toEqual({ type: WSMsgType.CLOSE, data: 1005, extra: "" });
@@ -207,7 +207,7 @@ describe("WebSocketResponse", () => {
     });
 
     it("lets the handler answer when autoclose is off", async () => {
-      const { outcome, served } = await recordingServer({ autoclose: false }, async (ws) => {
+      const { outcome, handler } = recording({ autoclose: false }, async (ws) => {
         expect(ws.closed).toBe(false);
         await ws.sendStr("last words");
         expect(await ws.receive()).toEqual({
@@ -217,7 +217,8 @@ describe("WebSocketResponse", () => {
         });
         expect(await ws.close({ code: 4002, message: "my terms" })).toBe(true);
       });
-      const client = await connect(served.url());
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"));
       const lastWords = nextMessage(client);
       const closed = closeEvent(client);
       client.close(4000, "done");
@@ -229,8 +230,9 @@ describe("WebSocketResponse", () => {
     });
 
     it("delivers ERROR when the connection is lost without a close frame", async () => {
-      const { outcome, served } = await recordingServer();
-      const client = await connect(served.url());
+      const { outcome, handler } = recording();
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"));
       // The send callback runs once the bytes are in the socket, so terminate() keeps them.
       await new Promise((resolve) => client.send("before", resolve));
       client.terminate();
@@ -249,7 +251,7 @@ describe("WebSocketResponse", () => {
 
     it("returns CLOSED after the close, then throws on the 5th call", async () => {
       const results = deferred<unknown[]>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         const seen: unknown[] = [];
@@ -264,7 +266,7 @@ describe("WebSocketResponse", () => {
         results.resolve(seen);
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       client.close(1000);
       expect(await results.promise).toEqual([
         WSMsgType.CLOSE,
@@ -279,8 +281,9 @@ describe("WebSocketResponse", () => {
 
   describe("protocol errors", () => {
     it("closes with 1009 on a message over maxMsgSize", async () => {
-      const { outcome, served } = await recordingServer({ maxMsgSize: 1024 });
-      const client = await connect(served.url(), undefined, { perMessageDeflate: false });
+      const { outcome, handler } = recording({ maxMsgSize: 1024 });
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"), undefined, { perMessageDeflate: false });
       const closed = closeEvent(client);
       client.send(Buffer.alloc(1024, 1));
       client.send(Buffer.alloc(1025, 1));
@@ -301,8 +304,9 @@ describe("WebSocketResponse", () => {
     });
 
     it("closes with 1009 on a compressed message that inflates over maxMsgSize", async () => {
-      const { outcome, served } = await recordingServer({ maxMsgSize: 10_000 });
-      const client = await connect(served.url(), undefined, { perMessageDeflate: true });
+      const { outcome, handler } = recording({ maxMsgSize: 10_000 });
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"), undefined, { perMessageDeflate: true });
       expect(client.extensions).not.toBe("");
       const closed = closeEvent(client);
       client.send("z".repeat(20_000));
@@ -313,16 +317,18 @@ describe("WebSocketResponse", () => {
     });
 
     it("closes with 1009 over the 4 MiB default", async () => {
-      const { outcome, served } = await recordingServer();
-      const client = await connect(served.url(), undefined, { perMessageDeflate: false });
+      const { outcome, handler } = recording();
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"), undefined, { perMessageDeflate: false });
       client.send(Buffer.alloc(4 * 1024 * 1024 + 1));
       expect((await closeEvent(client)).code).toBe(1009);
       expect((await outcome).ws.closeCode).toBe(1009);
     });
 
     it("takes any size with maxMsgSize 0", async () => {
-      const { outcome, served } = await recordingServer({ maxMsgSize: 0 });
-      const client = await connect(served.url(), undefined, { perMessageDeflate: false });
+      const { outcome, handler } = recording({ maxMsgSize: 0 });
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"), undefined, { perMessageDeflate: false });
       client.send(Buffer.alloc(5 * 1024 * 1024));
       client.close();
       const { messages } = await outcome;
@@ -331,8 +337,9 @@ describe("WebSocketResponse", () => {
     });
 
     it("closes with 1007 on invalid UTF-8, sending the close frame", async () => {
-      const { outcome, served } = await recordingServer();
-      const socket = await rawConnect(served.port);
+      const { outcome, handler } = recording();
+      await using served = await testClient(handler);
+      const socket = await rawConnect(served.server.port);
       socket.write(upgradeRequest("/"));
       const pending = { rest: Buffer.alloc(0) };
       expect((await readResponse(socket, pending)).status).toBe(101);
@@ -353,8 +360,9 @@ describe("WebSocketResponse", () => {
   describe("heartbeat", () => {
     it("closes with 1006 when the client does not answer a ping", async () => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-      const { outcome, served } = await recordingServer({ heartbeat: 1000 });
-      const client = await connect(served.url(), undefined, { autoPong: false });
+      const { outcome, handler } = recording({ heartbeat: 1000 });
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"), undefined, { autoPong: false });
       const closed = closeEvent(client);
       const ping = once(client, "ping");
       await vi.advanceTimersByTimeAsync(1000);
@@ -378,7 +386,7 @@ describe("WebSocketResponse", () => {
     it("keeps a client that answers pings", async () => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
       const result = deferred<WebSocketResponse>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse({ heartbeat: 1000 });
         await ws.prepare(request);
         for await (const message of ws) {
@@ -387,7 +395,7 @@ describe("WebSocketResponse", () => {
         result.resolve(ws);
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       const ping = once(client, "ping");
       await vi.advanceTimersByTimeAsync(1000);
       await ping;
@@ -406,10 +414,14 @@ describe("WebSocketResponse", () => {
 
   describe("server shutdown", () => {
     it("closes open WebSockets with 1001 so their handlers return", async () => {
-      const { outcome, served: server } = await recordingServer();
-      const clients = await Promise.all([connect(server.url()), connect(server.url())]);
+      const { outcome, handler } = recording();
+      await using served = await testClient(handler);
+      const clients = await Promise.all([
+        connect(served.makeUrl("/")),
+        connect(served.makeUrl("/")),
+      ]);
       const closes = clients.map((client) => closeEvent(client));
-      await server.close();
+      await served.close();
       for (const closed of closes) {
         expect(await closed).toEqual({ code: 1001, reason: "Server shutdown" });
       }

@@ -1,9 +1,8 @@
 import { once } from "node:events";
 import type { BaseRequest } from "@ll/server";
+import { type Deferred, deferred, testClient } from "@ll/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketResponse, type WSMessage, WSMsgType } from "../src/index.js";
-import { type Deferred, deferred } from "./helpers/deferred.js";
-import { closeServers, serve } from "./helpers/serve.js";
 import {
   clientFrame,
   closeClients,
@@ -17,7 +16,6 @@ import {
 
 afterEach(async () => {
   closeClients();
-  await closeServers();
 });
 
 /** Echoes text, binary and JSON-in-text until the connection closes; resolves with the response. */
@@ -45,16 +43,16 @@ describe("WebSocketResponse", () => {
   describe("messages", () => {
     it("echoes text", async () => {
       const { handler } = echoServer();
-      const served = await serve(handler);
-      const client = await connect(served.url());
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"));
       client.send("héllo wörld");
       expect(await nextMessage(client)).toEqual([Buffer.from("héllo wörld"), false]);
     });
 
     it("echoes binary", async () => {
       const { handler } = echoServer();
-      const served = await serve(handler);
-      const client = await connect(served.url());
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"));
       const payload = Buffer.from([0, 1, 2, 255, 254, 0x80]);
       client.send(payload);
       expect(await nextMessage(client)).toEqual([payload, true]);
@@ -62,8 +60,8 @@ describe("WebSocketResponse", () => {
 
     it("echoes a large message", async () => {
       const { handler } = echoServer();
-      const served = await serve(handler);
-      const client = await connect(served.url(), undefined, { perMessageDeflate: false });
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"), undefined, { perMessageDeflate: false });
       const payload = Buffer.alloc(1024 * 1024, "abcdefghij");
       client.send(payload);
       const [data, isBinary] = await nextMessage(client);
@@ -74,7 +72,7 @@ describe("WebSocketResponse", () => {
 
     it("receives and sends JSON", async () => {
       const received: Deferred<unknown> = deferred();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         const data = await ws.receiveJson<{ n: number }>();
@@ -83,7 +81,7 @@ describe("WebSocketResponse", () => {
         await ws.receive();
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       client.send(JSON.stringify({ n: 41 }));
       expect(await received.promise).toEqual({ n: 41 });
       const [data, isBinary] = await nextMessage(client);
@@ -94,14 +92,14 @@ describe("WebSocketResponse", () => {
     it("joins a fragmented message into one", async () => {
       const messages: WSMessage[] = [];
       const done = deferred<void>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         for await (const message of ws) messages.push(message);
         done.resolve();
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       client.send("frag", { fin: false });
       client.send("men", { fin: false });
       client.send("ted", { fin: true });
@@ -117,14 +115,14 @@ describe("WebSocketResponse", () => {
 
     it("reads frames sent in the same packet as the handshake", async () => {
       const received = deferred<string>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         received.resolve(await ws.receiveStr());
         await ws.close();
         return ws;
       });
-      const socket = await rawConnect(served.port);
+      const socket = await rawConnect(served.server.port);
       socket.write(
         Buffer.concat([
           Buffer.from(upgradeRequest("/")),
@@ -140,7 +138,7 @@ describe("WebSocketResponse", () => {
 
     it("rejects a second concurrent receive()", async () => {
       const outcome = deferred<unknown>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         const first = ws.receive();
@@ -148,7 +146,7 @@ describe("WebSocketResponse", () => {
         await first;
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       const error = await outcome.promise;
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message).toBe("Concurrent call to receive() is not allowed");
@@ -157,13 +155,13 @@ describe("WebSocketResponse", () => {
 
     it("throws a TypeError from receiveStr() on a binary message", async () => {
       const outcome = deferred<unknown>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         outcome.resolve(await ws.receiveStr().catch((error: unknown) => error));
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       client.send(Buffer.from("abc"));
       const error = await outcome.promise;
       expect(error).toBeInstanceOf(TypeError);
@@ -174,13 +172,13 @@ describe("WebSocketResponse", () => {
 
     it("throws a TypeError from receiveBytes() on a text message", async () => {
       const outcome = deferred<unknown>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         outcome.resolve(await ws.receiveBytes().catch((error: unknown) => error));
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       client.send("abc");
       const error = await outcome.promise;
       expect(error).toBeInstanceOf(TypeError);
@@ -189,7 +187,7 @@ describe("WebSocketResponse", () => {
 
     it("rejects a receive() with a TimeoutError after receiveTimeout and stays open", async () => {
       const outcome = deferred<unknown>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse({ receiveTimeout: 20 });
         await ws.prepare(request);
         outcome.resolve(await ws.receive().catch((error: unknown) => error));
@@ -197,7 +195,7 @@ describe("WebSocketResponse", () => {
         await ws.receive(60_000);
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       const message = nextMessage(client);
       const error = await outcome.promise;
       expect(error).toMatchObject({
@@ -209,7 +207,7 @@ describe("WebSocketResponse", () => {
 
     it("rejects sendStr() and sendBytes() of the wrong type", async () => {
       const outcome = deferred<unknown[]>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         outcome.resolve([
@@ -220,7 +218,7 @@ describe("WebSocketResponse", () => {
         await ws.close();
         return ws;
       });
-      await connect(served.url());
+      await connect(served.makeUrl("/"));
       const [str, bytes, write] = await outcome.promise;
       expect(str).toEqual(new TypeError("data must be a string, got object"));
       expect(bytes).toEqual(
@@ -232,7 +230,7 @@ describe("WebSocketResponse", () => {
     });
 
     it("resolves sends once written, in order", async () => {
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse({ compress: false });
         await ws.prepare(request);
         const big = Buffer.alloc(256 * 1024, 7);
@@ -241,7 +239,7 @@ describe("WebSocketResponse", () => {
         await ws.receive();
         return ws;
       });
-      const client = await connect(served.url());
+      const client = await connect(served.makeUrl("/"));
       let bytes = 0;
       for (;;) {
         const [data, isBinary] = await nextMessage(client);
@@ -258,8 +256,8 @@ describe("WebSocketResponse", () => {
   describe("ping and pong", () => {
     it("answers pings itself and does not deliver them (autoping)", async () => {
       const { handler } = echoServer();
-      const served = await serve(handler);
-      const client = await connect(served.url());
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"));
       client.ping("are you there");
       const [data] = await once(client, "pong");
       expect((data as Buffer).toString()).toBe("are you there");
@@ -270,7 +268,7 @@ describe("WebSocketResponse", () => {
     it("delivers PING and PONG when autoping is off", async () => {
       const messages: WSMessage[] = [];
       const done = deferred<void>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse({ autoping: false });
         await ws.prepare(request);
         const ping = await ws.receive();
@@ -282,7 +280,7 @@ describe("WebSocketResponse", () => {
         await ws.receive();
         return ws;
       });
-      const client = await connect(served.url(), undefined, { autoPong: false });
+      const client = await connect(served.makeUrl("/"), undefined, { autoPong: false });
       // The server's pong and ping may come in one read: listen for both first.
       const pong = once(client, "pong");
       const ping = once(client, "ping");
@@ -302,8 +300,8 @@ describe("WebSocketResponse", () => {
   describe("permessage-deflate", () => {
     it("is negotiated when the client offers it", async () => {
       const { handler } = echoServer();
-      const served = await serve(handler);
-      const client = await connect(served.url(), undefined, { perMessageDeflate: true });
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"), undefined, { perMessageDeflate: true });
       expect(client.extensions).toBe("permessage-deflate");
       const payload = "compress me ".repeat(1000);
       client.send(payload);
@@ -312,8 +310,8 @@ describe("WebSocketResponse", () => {
 
     it("is not negotiated when compress is false", async () => {
       const { handler } = echoServer({ compress: false });
-      const served = await serve(handler);
-      const client = await connect(served.url(), undefined, { perMessageDeflate: true });
+      await using served = await testClient(handler);
+      const client = await connect(served.makeUrl("/"), undefined, { perMessageDeflate: true });
       expect(client.extensions).toBe("");
       const payload = "plain ".repeat(1000);
       client.send(payload);
@@ -322,23 +320,23 @@ describe("WebSocketResponse", () => {
 
     it("is not negotiated when the client does not offer it", async () => {
       const flag = deferred<boolean>();
-      const served = await serve(async (request) => {
+      await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         flag.resolve(ws.compress);
         await ws.receive();
         return ws;
       });
-      const client = await connect(served.url(), undefined, { perMessageDeflate: false });
+      const client = await connect(served.makeUrl("/"), undefined, { perMessageDeflate: false });
       expect(client.extensions).toBe("");
       expect(await flag.promise).toBe(false);
     });
 
     it("takes ws's PerMessageDeflate options", async () => {
       const { handler } = echoServer({ compress: { serverNoContextTakeover: true } });
-      const served = await serve(handler);
+      await using served = await testClient(handler);
       const upgrade = deferred<string | undefined>();
-      const client = await connect(served.url(), undefined, {
+      const client = await connect(served.makeUrl("/"), undefined, {
         perMessageDeflate: true,
         // ws's client reports only the extension's name: read the header itself.
         finishRequest: (request) => {
@@ -357,8 +355,8 @@ describe("WebSocketResponse", () => {
   describe("many connections", () => {
     it("serves 200 concurrent sockets", async () => {
       const { handler } = echoServer();
-      const served = await serve(handler);
-      const url = served.url();
+      await using served = await testClient(handler);
+      const url = served.makeUrl("/");
       const clients = await Promise.all(
         Array.from({ length: 200 }, () => connect(url, undefined, { perMessageDeflate: false })),
       );

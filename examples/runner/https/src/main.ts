@@ -1,4 +1,5 @@
-// HTTPS with a self-signed certificate made at start (with openssl), for local development.
+// HTTPS with the certificate in TLS_CERT and TLS_KEY (PEM file paths), or else a self-signed one
+// made at start (with openssl), for local development.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,12 +39,18 @@ function selfSignedCertificate(): { key: string; cert: string } {
   }
 }
 
+function certificate(): { key: string; cert: string } {
+  const { TLS_CERT, TLS_KEY } = process.env;
+  if (TLS_CERT === undefined || TLS_KEY === undefined) return selfSignedCertificate();
+  return { key: readFileSync(TLS_KEY, "utf8"), cert: readFileSync(TLS_CERT, "utf8") };
+}
+
 await runServer(
   (request: BaseRequest) =>
     new Response({ text: `secure: ${request.secure}, scheme: ${request.scheme}` }),
   {
     host: process.env.HOST ?? "127.0.0.1",
     port: Number(process.env.PORT ?? 8443),
-    tls: selfSignedCertificate(),
+    tls: certificate(),
   },
 );

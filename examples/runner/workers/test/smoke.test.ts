@@ -1,6 +1,5 @@
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import net from "node:net";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { startExample } from "../../../start-example.js";
@@ -13,18 +12,10 @@ afterEach(() => {
   child = undefined;
 });
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 describe("runner workers example", () => {
   it("answers from two worker processes and drains them on SIGTERM", async () => {
     const started = await startExample(main, {
-      env: { PORT: String(await freePort()), WORKERS: "2" },
+      env: { WORKERS: "2" },
       ready: /\(Press CTRL\+C to quit\)/,
     });
     child = started.child;

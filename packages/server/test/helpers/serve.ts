@@ -1,55 +1,5 @@
 import { once } from "node:events";
 import net from "node:net";
-import type { Handler } from "../../src/server.js";
-import { Server } from "../../src/server.js";
-import type { ServerOptions } from "../../src/server-options.js";
-
-/** A Server behind a `net.Server` on 127.0.0.1 port 0, and every client a test opened. */
-export interface Served {
-  server: Server;
-  listener: net.Server;
-  port: number;
-  url: string;
-  close(): Promise<void>;
-}
-
-const opened = new Set<Served>();
-const sockets = new Set<net.Socket>();
-
-export async function serve(handler: Handler, options?: ServerOptions): Promise<Served> {
-  const server = new Server(handler, { logger: silentLogger, ...options });
-  const listener = net.createServer(server.connectionListener);
-  listener.listen(0, "127.0.0.1");
-  await once(listener, "listening");
-  const { port } = listener.address() as net.AddressInfo;
-  const served: Served = {
-    server,
-    listener,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      opened.delete(served);
-      listener.close();
-      await server.shutdown(100);
-    },
-  };
-  opened.add(served);
-  return served;
-}
-
-/** Closes every client socket and server a test opened (for `afterEach`). */
-export async function closeAll(): Promise<void> {
-  for (const socket of sockets) socket.destroy();
-  sockets.clear();
-  await Promise.all([...opened].map((served) => served.close()));
-}
-
-export const silentLogger = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-};
 
 /** A logger that records what it is given. */
 export function recordingLogger(): {
@@ -67,7 +17,7 @@ export function recordingLogger(): {
   };
 }
 
-/** A raw TCP client that collects everything it receives. */
+/** A raw TCP client that collects everything it receives, for tests of exact bytes. */
 export class RawClient {
   readonly socket: net.Socket;
   received = Buffer.alloc(0);
@@ -75,8 +25,8 @@ export class RawClient {
   #waiters: (() => void)[] = [];
 
   constructor(port: number) {
+    // Closed by the server's shutdown when the test's server is disposed.
     this.socket = net.connect(port, "127.0.0.1");
-    sockets.add(this.socket);
     this.socket.on("data", (chunk: Buffer) => {
       this.received = Buffer.concat([this.received, chunk]);
       this.#wake();
@@ -148,11 +98,4 @@ function countResponses(text: string): number {
     if (!head.startsWith("HTTP/1.1 100 ")) count++;
     position = bodyEnd;
   }
-}
-
-/** A promise with its resolve function (Promise.withResolvers is Node 22+). */
-export function deferred<T = void>(): { promise: Promise<T>; resolve(value: T): void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((onResolve) => (resolve = onResolve));
-  return { promise, resolve };
 }
