@@ -12,6 +12,8 @@ export interface LoadResult {
   failures: string[];
   /** Local ports of connections reset before a byte came back. */
   resetPorts: number[];
+  /** Answers by body (the fixture answers `ok <pid>`). */
+  bodies: Map<string, number>;
 }
 
 /**
@@ -22,7 +24,13 @@ export async function runLoad(
   concurrency: number,
   stop: Promise<unknown>,
 ): Promise<LoadResult> {
-  const result: LoadResult = { statuses: new Map(), refused: 0, failures: [], resetPorts: [] };
+  const result: LoadResult = {
+    statuses: new Map(),
+    refused: 0,
+    failures: [],
+    resetPorts: [],
+    bodies: new Map(),
+  };
   const connector = buildConnector({});
   const track = (socket: Socket): void => {
     const port = socket.localPort!;
@@ -52,7 +60,8 @@ export async function runLoad(
     while (!stopped) {
       try {
         const response = await pool.request({ path: "/", method: "GET" });
-        await response.body.text();
+        const body = await response.body.text();
+        result.bodies.set(body, (result.bodies.get(body) ?? 0) + 1);
         const status = response.statusCode;
         result.statuses.set(status, (result.statuses.get(status) ?? 0) + 1);
       } catch (error) {
