@@ -37,9 +37,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts an instance on `port`; resolves with its process once it listens. */
+/**
+ * Starts an instance on `port` with a 2 s shutdownDelay (haproxy needs two failed checks, 100 ms
+ * apart, to take it out); resolves with its process once it listens.
+ */
 async function startInstance(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [fixture, String(port), "1000"], {
+  const child = spawn(process.execPath, [fixture, String(port), "2000"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.add(child);
@@ -77,6 +80,8 @@ defaults
   timeout connect 2s
   timeout client 20s
   timeout server 20s
+  # Generous: on a busy machine a slow check must not take a healthy instance out.
+  timeout check 2s
   # No retry-on and no redispatch: haproxy would hide a request lost by an instance by
   # sending it again elsewhere; here every loss reaches the client.
   retries 0
@@ -89,7 +94,7 @@ backend app
   balance roundrobin
   option httpchk GET /ready
   http-check expect status 200
-  default-server inter 100ms fastinter 100ms downinter 100ms fall 1 rise 1
+  default-server inter 100ms fastinter 100ms downinter 100ms fall 2 rise 1
 ${backends.map((backend, index) => `  server app${index} 127.0.0.1:${backend} check`).join("\n")}
 `;
 }
