@@ -29,6 +29,12 @@ export interface RunServerOptions {
   workers?: number;
   /** How long the graceful shutdown waits for in-flight requests, in ms (default 60000). */
   shutdownTimeout?: number;
+  /**
+   * How long to keep accepting and serving after SIGTERM/SIGINT (or `signal`), in ms (default
+   * 0), with `server.shuttingDown` true and `Connection: close` on every response, before
+   * listening stops: the time a load balancer needs to see a readiness check fail.
+   */
+  shutdownDelay?: number;
   /** Shut down gracefully on SIGINT and SIGTERM (default true). */
   handleSignals?: boolean;
   /** Shut down gracefully when this signal aborts. */
@@ -51,6 +57,7 @@ const RUN_SERVER_OPTIONS: OptionKeys<RunServerOptions> = {
   tls: true,
   workers: true,
   shutdownTimeout: true,
+  shutdownDelay: true,
   handleSignals: true,
   signal: true,
   print: true,
@@ -75,7 +82,7 @@ const MAX_RESTART_DELAY = 10_000;
  *   or the Unix socket cannot be created or given its `mode`.
  * @throws {TypeError} for `mode` without `path`, or a key of `options` it does not know (the
  *   message names the closest valid one).
- * @throws {RangeError} for a `mode` outside 0..0o777, or a negative `workers`.
+ * @throws {RangeError} for a `mode` outside 0..0o777, a negative `workers` or `shutdownDelay`.
  */
 export async function runServer(
   handlerOrServer: Handler | Server,
@@ -88,6 +95,10 @@ export async function runServer(
   }
   // Checked here too so a bad value fails once in the primary, not in every forked worker.
   checkSocketMode(options.mode);
+  const delay = options.shutdownDelay;
+  if (delay !== undefined && (typeof delay !== "number" || !(delay >= 0))) {
+    throw new RangeError("shutdownDelay must be a non-negative number");
+  }
   if (options.mode !== undefined && options.path === undefined) {
     throw new TypeError("mode needs path: it sets the permissions of the Unix socket file");
   }
@@ -106,6 +117,7 @@ async function runSingle(
   const runner = new ServerRunner(server, {
     handleSignals: options.handleSignals ?? true,
     ...(options.shutdownTimeout === undefined ? {} : { shutdownTimeout: options.shutdownTimeout }),
+    ...(options.shutdownDelay === undefined ? {} : { shutdownDelay: options.shutdownDelay }),
   });
   await runner.setup();
   try {

@@ -9,12 +9,20 @@ export interface ServerRunnerOptions {
   handleSignals?: boolean;
   /** How long `cleanup()` lets in-flight requests finish before aborting them, in ms (default 60000). */
   shutdownTimeout?: number;
+  /**
+   * How long the sites keep accepting and serving once `cleanup()` starts, in ms (default 0):
+   * `server.shuttingDown` turns true at once (a readiness endpoint answers 503, so a load
+   * balancer or Kubernetes takes the instance out of rotation) and every response carries
+   * `Connection: close`; then listening stops and the graceful shutdown runs.
+   */
+  shutdownDelay?: number;
 }
 
 // Every option, once: adding one to ServerRunnerOptions without listing it fails to compile.
 const SERVER_RUNNER_OPTIONS: OptionKeys<ServerRunnerOptions> = {
   handleSignals: true,
   shutdownTimeout: true,
+  shutdownDelay: true,
 };
 
 /** @internal Lets sites register with their runner without a public method. */
@@ -38,6 +46,7 @@ export class ServerRunner {
   readonly #server: Server;
   readonly #handleSignals: boolean;
   readonly #shutdownTimeout: number;
+  readonly #shutdownDelay: number;
   readonly #sites = new Set<BaseSite>();
   #setUp = false;
   #cleaning: Promise<void> | undefined;
@@ -48,18 +57,23 @@ export class ServerRunner {
   /**
    * @throws {TypeError} for a `handleSignals` that is not a boolean, or a key of `options` it
    *   does not know (the message names the closest valid one).
-   * @throws {RangeError} for a negative `shutdownTimeout`.
+   * @throws {RangeError} for a negative `shutdownTimeout` or `shutdownDelay`.
    */
   constructor(server: Server, options: ServerRunnerOptions = {}) {
     checkOptionKeys(options, SERVER_RUNNER_OPTIONS, "ServerRunner");
-    const { handleSignals = false, shutdownTimeout = 60_000 } = options;
+    const { handleSignals = false, shutdownTimeout = 60_000, shutdownDelay = 0 } = options;
     if (typeof handleSignals !== "boolean") throw new TypeError("handleSignals must be a boolean");
     if (typeof shutdownTimeout !== "number" || !(shutdownTimeout >= 0)) {
       throw new RangeError("shutdownTimeout must be a non-negative number");
     }
+    if (typeof shutdownDelay !== "number" || !(shutdownDelay >= 0)) {
+      throw new RangeError("shutdownDelay must be a non-negative number");
+    }
     this.#server = server;
     this.#handleSignals = handleSignals;
     this.#shutdownTimeout = shutdownTimeout;
+    // setTimeout's delay is a signed 32-bit int: larger values would fire at once.
+    this.#shutdownDelay = Math.min(shutdownDelay, 2 ** 31 - 1);
   }
 
   /** The server this runner runs. */
@@ -70,6 +84,11 @@ export class ServerRunner {
   /** How long `cleanup()` waits for in-flight requests, in ms. */
   get shutdownTimeout(): number {
     return this.#shutdownTimeout;
+  }
+
+  /** How long `cleanup()` keeps serving before it stops listening, in ms. */
+  get shutdownDelay(): number {
+    return this.#shutdownDelay;
   }
 
   /** The started sites. */
@@ -94,7 +113,8 @@ export class ServerRunner {
   }
 
   /**
-   * Graceful shutdown, in aiohttp's order: stop listening on every site, then let the server
+   * Graceful shutdown, in aiohttp's order, after `shutdownDelay` ms of serving with
+   * `server.shuttingDown` true: stop listening on every site, then let the server
    * close idle keep-alive connections, finish in-flight requests (answered with
    * `Connection: close`), ask taken-over connections such as WebSockets to close, and abort
    * what is left after `shutdownTimeout`. Calling it again returns the same promise.
@@ -104,6 +124,10 @@ export class ServerRunner {
     this.#setUp = false;
     if (this.#handleSignals) for (const signal of SIGNALS) process.off(signal, this.#onSignal);
     this.#cleaning = (async () => {
+      if (this.#shutdownDelay > 0) {
+        this.#server.beginShutdown();
+        await new Promise((resolve) => setTimeout(resolve, this.#shutdownDelay));
+      }
       const stopping = [...this.#sites].map((site) => site.stop());
       await Promise.all(stopping);
       await this.#server.shutdown(this.#shutdownTimeout);

@@ -18,7 +18,7 @@ import type {
   RequestConnection,
 } from "./request-connection.js";
 import type { StreamReader } from "./stream-reader.js";
-import { kAbort, kConnection, kReleaseUploads } from "./symbols.js";
+import { kAbort, kConnection, kReleaseUploads, kSetId } from "./symbols.js";
 import type { UploadedFile } from "./uploaded-file.js";
 import {
   HTTPBadRequest,
@@ -113,6 +113,7 @@ export class BaseRequest {
   #post: Promise<MultiDictProxy<PostValue>> | undefined = undefined;
   // Shared with clones, so that the files are removed whichever request the response names.
   #uploads: UploadedFile[] | undefined = undefined;
+  #id: string | undefined = undefined;
 
   /**
    * @param message the parsed head.
@@ -144,6 +145,20 @@ export class BaseRequest {
     this.#aborted = true;
     this.#abortReason = reason;
     this.#abortController?.abort(reason);
+  }
+
+  /** @internal */
+  [kSetId](id: string): void {
+    this.#id = id;
+  }
+
+  /**
+   * The request id (the server's `requestId` option): the client's `X-Request-Id` when valid,
+   * else a generated one; echoed in the response and written in access and error logs.
+   * `undefined` when the option is off.
+   */
+  get id(): string | undefined {
+    return this.#id;
   }
 
   /** The parsed head this request was built from (aiohttp's `message`). */
@@ -583,6 +598,7 @@ export class BaseRequest {
     );
     if (this.#state !== undefined) clone.#state = new Map(this.#state);
     clone.#uploads = this.#uploads ??= [];
+    clone.#id = this.#id;
     return clone;
   }
 

@@ -1,5 +1,7 @@
 export type { HeadersInit } from "@ll/http-protocol";
 export type {
+  AccessLogFields,
+  AccessLoggerOptions,
   AccessLogRequest,
   AccessLogResponse,
   Logger,
@@ -17,6 +19,11 @@ export type {
   GetCookiesOptions,
   SetCookieOptions,
 } from "./cookies.js";
+export type {
+  ConnectionMessage,
+  RequestTraceContext,
+  ResponseFinishMessage,
+} from "./diagnostics.js";
 export type { ETag } from "./etag.js";
 export { ETAG_ANY } from "./etag.js";
 export type { FetchApp, FetchContext, FetchHandlerOptions } from "./fetch-handler.js";
@@ -36,6 +43,7 @@ export { MultipartReader } from "./multipart-reader.js";
 export type { FileField, FormReadOptions, PostValue } from "./post.js";
 export type { DetachedSocket, DetachSocketOptions } from "./request-connection.js";
 export { RequestHandler } from "./request-handler.js";
+export type { RequestIdOptions } from "./request-id.js";
 export type { ResponseOptions } from "./response.js";
 export { Response } from "./response.js";
 export type { SafeFilenameOptions } from "./safe-filename.js";
@@ -46,6 +54,7 @@ export { serveStatic } from "./serve-static.js";
 export type { Handler } from "./server.js";
 export { Server } from "./server.js";
 export type { ServerOptions } from "./server-options.js";
+export { ServerShutdownError } from "./server-shutdown-error.js";
 /** @internal For @ll/test-utils (requests made without a server): not part of the public API. */
 export type { RequestConnection } from "./standalone-connection.js";
 /** @internal For @ll/test-utils (requests made without a server): not part of the public API. */

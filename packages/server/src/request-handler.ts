@@ -10,7 +10,9 @@ import {
   LINGER_DEADLINE,
   REQUEST_DEADLINE,
 } from "./connection-timer.js";
+import { requestTracingChannel, responseFinishChannel } from "./diagnostics.js";
 import { errorResponse, renderErrorAnswer, renderProtocolError } from "./error-response.js";
+import { type LogFields, logError, logMessage } from "./log.js";
 import type { ResolvedMultipartLimits } from "./multipart-limits.js";
 import { type BodyFlow, PendingRequest } from "./pending-request.js";
 import type {
@@ -18,10 +20,19 @@ import type {
   DetachSocketOptions,
   RequestConnection,
 } from "./request-connection.js";
+import { pickRequestId } from "./request-id.js";
 import { sendFetchResponse } from "./send-fetch-response.js";
 import type { ServerInternals } from "./server.js";
 import { StreamResponse } from "./stream-response.js";
-import { kAbort, kFinishSync, kFlushHead, kOutputStarted, kReleaseUploads } from "./symbols.js";
+import {
+  kAbort,
+  kFinishSync,
+  kFlushHead,
+  kOutputStarted,
+  kReleaseUploads,
+  kSetId,
+} from "./symbols.js";
+import { traceHandler } from "./trace-handler.js";
 import { HTTPException } from "./web-exceptions.js";
 
 // aiohttp 3.14 stops reading a connection that has this many requests waiting for an answer.
@@ -46,6 +57,12 @@ const PAUSE_STOPPED = 8;
 
 const PLAIN_PREPARE = StreamResponse.prototype.prepare;
 const PLAIN_WRITE_EOF = StreamResponse.prototype.writeEof;
+
+/** The fields every log entry about a request carries. */
+function logFields(request: BaseRequest): LogFields | undefined {
+  const id = request.id;
+  return id === undefined ? undefined : { requestId: id };
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
@@ -265,7 +282,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     this.#pauseFor(PAUSE_STOPPED);
     if (!(error instanceof HttpProcessingError)) {
       // A bug, not bad input: never let it escape into the socket's 'data' event.
-      this.#server.options.logger.error("Error while parsing a request", error);
+      logError(this.#server.options.logger, "Error while parsing a request", error);
       this.#closeNow();
       return;
     }
@@ -368,7 +385,8 @@ export class RequestHandler implements RequestConnection, BodyFlow {
           (keepAlive) => this.#continue(entry, keepAlive),
           (error: unknown) => {
             // Not reached: #handle catches what it awaits. Never leave the connection hanging.
-            this.#server.options.logger.error(
+            logError(
+              this.#server.options.logger,
               "Unexpected error in the request handler loop",
               error,
             );
@@ -442,10 +460,20 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     this.#current = entry;
     this.#requestsHandled++;
     server.requestStarted();
-    const start = server.options.accessLogger === undefined ? 0 : performance.now();
+    const options = server.options;
+    const start =
+      options.accessLogger === undefined && !responseFinishChannel.hasSubscribers
+        ? 0
+        : performance.now();
     let result: unknown;
     try {
-      result = server.handler(request);
+      if (options.requestId !== undefined) {
+        request[kSetId](pickRequestId(options.requestId, request.headers));
+      }
+      // Checked once per request: without a subscriber the handler is called directly.
+      result = requestTracingChannel.hasSubscribers
+        ? traceHandler(server.handler, request)
+        : server.handler(request);
     } catch (error) {
       return this.#respond(entry, request, this.#handlerError(entry, request, error), start);
     }
@@ -488,18 +516,27 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       response = result;
     } else if (result instanceof HTTPException && entry.response?.[kOutputStarted] !== true) {
       // aiohttp answered a returned exception (with a deprecation warning): so do we, and warn.
-      options.logger.warn(
+      logMessage(
+        options.logger,
+        "warn",
         `Handler for ${request.method} ${request.path} from ${request.remote} returned an HTTPException (${result.name}): throw it instead`,
+        logFields(request),
       );
       response = errorResponse(request, result.status, result, options.debug);
     } else {
       if (result !== undefined) {
-        options.logger.error(
+        logError(
+          options.logger,
           `Error handling request from ${request.remote}: the handler must return a StreamResponse, got ${typeof result === "object" ? (result?.constructor?.name ?? "null") : typeof result}`,
+          undefined,
+          logFields(request),
         );
       } else if (entry.response === undefined) {
-        options.logger.error(
+        logError(
+          options.logger,
           `Error handling request from ${request.remote}: the handler returned no response`,
+          undefined,
+          logFields(request),
         );
       }
       if (entry.response?.[kOutputStarted] === true) {
@@ -549,8 +586,11 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       try {
         options.accessLogger.log(request, response, performance.now() - start);
       } catch (error) {
-        options.logger.error("Error in the access logger", error);
+        logError(options.logger, "Error in the access logger", error);
       }
+    }
+    if (responseFinishChannel.hasSubscribers) {
+      responseFinishChannel.publish({ request, response, duration: performance.now() - start });
     }
     return response.keepAlive === true;
   }
@@ -570,7 +610,12 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       return false;
     }
     const options = this.#server.options;
-    options.logger.error(`Error sending the response to ${request.remote}`, error);
+    logError(
+      options.logger,
+      `Error sending the response to ${request.remote}`,
+      error,
+      logFields(request),
+    );
     if (response[kOutputStarted] || (entry.response !== undefined && entry.response !== response)) {
       this.#closeNow();
       return false;
@@ -603,15 +648,22 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     if (!started) {
       const response = errorResponse(request, 500, error, options.debug);
       if (response.status === 500) {
-        options.logger.error(`Error handling request from ${request.remote}`, error);
+        logError(
+          options.logger,
+          `Error handling request from ${request.remote}`,
+          error,
+          logFields(request),
+        );
       }
       return response;
     }
     // The head (and maybe some body) is out: the only way to say "failed" is to cut the
     // connection (a chunked body then lacks its last chunk).
-    options.logger.error(
+    logError(
+      options.logger,
       `Error handling request from ${request.remote} after the response started`,
       error,
+      logFields(request),
     );
     this.#closeNow();
     return undefined;
@@ -678,7 +730,11 @@ export class RequestHandler implements RequestConnection, BodyFlow {
   /** Answers a protocol error with its status, a short text body and `Connection: close`. */
   #answerProtocolError(error: HttpProcessingError): void {
     const options = this.#server.options;
-    options.logger.debug?.(`Bad request from ${this.#socket.remoteAddress}: ${error.message}`);
+    logMessage(
+      options.logger,
+      "debug",
+      `Bad request from ${this.#socket.remoteAddress}: ${error.message}`,
+    );
     this.#answerAndClose(renderProtocolError(error, options.serverHeader));
   }
 
@@ -691,11 +747,16 @@ export class RequestHandler implements RequestConnection, BodyFlow {
   // ---- RequestConnection -----------------------------------------------------------------
 
   /** @internal */
-  responseStarting(_request: BaseRequest, response: StreamResponse): boolean {
+  responseStarting(request: BaseRequest, response: StreamResponse): boolean {
     // Any request of this connection may answer for the current one (a clone of it does).
     const entry = this.#current;
     if (entry === undefined) return false;
     entry.response = response;
+    const requestId = request.id;
+    if (requestId !== undefined) {
+      const header = this.#server.options.requestId!.header;
+      if (!response.headers.has(header)) response.headers.set(header, requestId);
+    }
     if (this.#server.shuttingDown) return false;
     // After the last request that will be read (a protocol error, the client's FIN), the
     // last answer closes the connection.
@@ -757,14 +818,37 @@ export class RequestHandler implements RequestConnection, BodyFlow {
 
   // ---- closing ---------------------------------------------------------------------------
 
-  /** Stops keep-alive; closes the connection at once if it is idle (server shutdown). @internal */
+  /**
+   * Stops keep-alive (server shutdown): a busy connection closes after its answers; an idle
+   * one ends our side gracefully, unless a request arrives first, which is then answered
+   * with `Connection: close`. @internal
+   */
   shutdown(): void {
     if (this.#state !== OPEN) {
       if (this.#state === CLOSING) this.#socket.destroy();
       return;
     }
-    if (this.idle) this.#closeNow();
-    else this.#stopped = true;
+    if (!this.idle) {
+      this.#stopped = true;
+      return;
+    }
+    // A head is arriving: it is answered (with `Connection: close`) once complete.
+    if (this.#timer.headStart !== 0) return;
+    // A client may have sent a request the event loop has not read yet: closing now would
+    // lose it. Let the loop poll the socket (a turn, then the next), and close only if nothing
+    // came; what came is answered with `Connection: close` (the server is shutting down).
+    setImmediate(() =>
+      setImmediate(() => {
+        if (this.idle && this.#timer.headStart === 0) this.#closeGracefully();
+      }),
+    );
+  }
+
+  /** Destroys the connection; requests still in it see `reason` (shutdown timeout). @internal */
+  forceClose(reason: Error): void {
+    this.#closeReason ??= reason;
+    this.#current?.request?.[kAbort](reason);
+    this.#socket.destroy();
   }
 
   /** Ends our side after what is queued, then waits a while for the client to close. */

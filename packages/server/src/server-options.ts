@@ -7,6 +7,7 @@ import {
   type ResolvedMultipartLimits,
   resolveMultipartLimits,
 } from "./multipart-limits.js";
+import { type RequestIdOptions, type ResolvedRequestId, resolveRequestId } from "./request-id.js";
 
 /** Options of {@link Server}; each has aiohttp's default where aiohttp has one. */
 export interface ServerOptions {
@@ -59,6 +60,19 @@ export interface ServerOptions {
   accessLog?: Logger | null;
   /** The access-log format, with aiohttp's directives (default aiohttp's `LOG_FORMAT`). */
   accessLogFormat?: string;
+  /**
+   * Give the access logger a fields object with each line: `{ remote, method, path, version,
+   * status, bytes, duration, userAgent, referer, requestId }` (pino and winston merge it into
+   * their JSON entry), for JSON log pipelines (default false).
+   */
+  accessLogStructured?: boolean;
+  /**
+   * Give each request an id (default false): `true`, or `{ header, generate }` to choose the
+   * header (default `X-Request-Id`) and the generator (default `crypto.randomUUID()`). The
+   * client's header value is kept when it is 1–200 visible ASCII characters. The id is
+   * `request.id`, is echoed in the response header, and goes into access and error logs.
+   */
+  requestId?: boolean | RequestIdOptions;
   /** Undo a request body's `Content-Encoding` (gzip, deflate, br) before the handler reads it (default true). */
   autoDecompress?: boolean;
   /**
@@ -84,6 +98,8 @@ const SERVER_OPTIONS: OptionKeys<ServerOptions> = {
   logger: true,
   accessLog: true,
   accessLogFormat: true,
+  accessLogStructured: true,
+  requestId: true,
   autoDecompress: true,
   serverHeader: true,
 };
@@ -103,6 +119,7 @@ export interface ResolvedServerOptions {
   readonly debug: boolean;
   readonly logger: Logger;
   readonly accessLogger: AccessLogger | undefined;
+  readonly requestId: ResolvedRequestId | undefined;
   readonly autoDecompress: boolean;
   readonly serverHeader: string | null;
 }
@@ -168,6 +185,7 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
   const format = given.accessLogFormat;
   if (format !== undefined && typeof format !== "string")
     throw new TypeError("accessLogFormat must be a string");
+  const accessLogStructured = flag("accessLogStructured", given.accessLogStructured, false);
   const serverHeader = given.serverHeader === undefined ? "ll-server" : given.serverHeader;
   if (
     serverHeader !== null &&
@@ -197,9 +215,8 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     accessLogger:
       accessLog === null
         ? undefined
-        : format === undefined
-          ? new AccessLogger(accessLog)
-          : new AccessLogger(accessLog, format),
+        : new AccessLogger(accessLog, format, { structured: accessLogStructured }),
+    requestId: resolveRequestId(given.requestId),
     autoDecompress: flag("autoDecompress", given.autoDecompress, true),
     serverHeader,
   });

@@ -1,8 +1,11 @@
 import type { Socket } from "node:net";
 import type { BaseRequest } from "./base-request.js";
+import { connectionCloseChannel, connectionOpenChannel } from "./diagnostics.js";
+import { logError } from "./log.js";
 import { RequestHandler } from "./request-handler.js";
 import type { ResolvedServerOptions, ServerOptions } from "./server-options.js";
 import { resolveServerOptions } from "./server-options.js";
+import { ServerShutdownError } from "./server-shutdown-error.js";
 import type { StreamResponse } from "./stream-response.js";
 
 /** A request handler: returns (or resolves to) the response, or throws an `HTTPException`. */
@@ -49,6 +52,7 @@ export class Server {
   readonly #options: ResolvedServerOptions;
   readonly #connections = new Set<RequestHandler>();
   readonly #detached = new Map<Socket, (() => void) | undefined>();
+  readonly #shutdownController = new AbortController();
   #requestCount = 0;
   #shuttingDown = false;
   #onEmpty: (() => void) | undefined = undefined;
@@ -67,6 +71,7 @@ export class Server {
     this.connectionListener = (socket: Socket): void => {
       const connection = new RequestHandler(internals, socket);
       this.#connections.add(connection);
+      if (connectionOpenChannel.hasSubscribers) connectionOpenChannel.publish({ socket });
       connection.start();
     };
   }
@@ -84,6 +89,9 @@ export class Server {
       },
       connectionLost: (connection) => {
         this.#connections.delete(connection);
+        if (connectionCloseChannel.hasSubscribers) {
+          connectionCloseChannel.publish({ socket: connection.socket });
+        }
         this.#checkEmpty();
       },
       socketDetached: (connection, socket, onShutdown) => {
@@ -91,6 +99,7 @@ export class Server {
         this.#detached.set(socket, onShutdown);
         socket.once("close", () => {
           this.#detached.delete(socket);
+          if (connectionCloseChannel.hasSubscribers) connectionCloseChannel.publish({ socket });
           this.#checkEmpty();
         });
         if (this.#shuttingDown) this.#callOnShutdown(onShutdown);
@@ -114,10 +123,41 @@ export class Server {
   }
 
   /**
+   * Whether a shutdown started ({@link beginShutdown} or {@link shutdown}): a readiness
+   * endpoint answers 503 from then on, so load balancers stop sending new requests.
+   */
+  get shuttingDown(): boolean {
+    return this.#shuttingDown;
+  }
+
+  /**
+   * Aborts when a shutdown starts (its reason an `Error` saying the server is shutting down):
+   * long responses such as server-sent event streams listen to it and end.
+   */
+  get shutdownSignal(): AbortSignal {
+    return this.#shutdownController.signal;
+  }
+
+  /**
+   * Starts a shutdown without closing anything: {@link shuttingDown} turns true,
+   * {@link shutdownSignal} aborts, and every response from now on carries `Connection: close`
+   * (each connection closes after its next answer), while the server keeps serving. The
+   * runner's `shutdownDelay` uses it so that a load balancer sees the instance go unready
+   * before it stops listening. Calling it again does nothing; {@link shutdown} calls it.
+   */
+  beginShutdown(): void {
+    if (this.#shuttingDown) return;
+    this.#shuttingDown = true;
+    this.#shutdownController.abort(new Error("The server is shutting down"));
+  }
+
+  /**
    * Shuts down gracefully (aiohttp's `Server.shutdown`): keep-alive stops (in-flight responses
-   * go out with `Connection: close`), idle connections close at once, taken-over sockets get
-   * their `onShutdown` callback; resolves once every connection is closed, destroying those
-   * still open after `timeout` ms. Listening sockets are not touched (close them first).
+   * go out with `Connection: close`), idle connections are closed gracefully (our side ends
+   * once any request already arriving on them is answered), taken-over sockets get their
+   * `onShutdown` callback; resolves once every connection is closed, destroying those still
+   * open after `timeout` ms (their requests' signals abort with a {@link ServerShutdownError}).
+   * Listening sockets are not touched (close them first).
    * @param timeout ms to wait before destroying what is left (default 60000).
    * @throws {RangeError} when `timeout` is negative or not a number.
    */
@@ -125,14 +165,15 @@ export class Server {
     if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
       throw new RangeError("timeout must be a non-negative number");
     }
-    this.#shuttingDown = true;
+    this.beginShutdown();
     for (const connection of [...this.#connections]) connection.shutdown();
     for (const onShutdown of this.#detached.values()) this.#callOnShutdown(onShutdown);
     if (this.#isEmpty()) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(
         () => {
-          for (const connection of [...this.#connections]) connection.socket.destroy();
+          const reason = new ServerShutdownError(timeout);
+          for (const connection of [...this.#connections]) connection.forceClose(reason);
           for (const socket of [...this.#detached.keys()]) socket.destroy();
         },
         Math.min(timeout, 2 ** 31 - 1),
@@ -149,7 +190,7 @@ export class Server {
     try {
       onShutdown();
     } catch (error) {
-      this.#options.logger.error("Error in an onShutdown callback", error);
+      logError(this.#options.logger, "Error in an onShutdown callback", error);
     }
   }
 

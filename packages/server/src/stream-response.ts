@@ -484,11 +484,12 @@ export class StreamResponse {
     const version = request.version;
     const status = this.#status;
     const chunkedRequested = this.#chunked;
-    const headers = this.#headers;
     // Refused before the connection records the response.
     checkChunkedAllowed(version, chunkedRequested);
-    // Ask the connection last: it records the response and may veto keep-alive.
+    // Ask the connection last: it records the response, may veto keep-alive and may add
+    // headers (the request id), so the headers are read after it.
     const connectionAllowsKeepAlive = connection.responseStarting(request, this);
+    const headers = this.#headers;
     const { minor, bodyAllowed, framing, removeContentLength, keepAlive, connectionHeader } =
       responseFraming({
         version,

@@ -19,3 +19,5 @@ export const kOutputStarted: unique symbol = Symbol("outputStarted");
 export const kSetContentType: unique symbol = Symbol("setContentType");
 /** `StreamResponse`: prepare() + writeEof() without promises when nothing waits. @internal */
 export const kFinishSync: unique symbol = Symbol("finishSync");
+/** `BaseRequest`: sets its `id` (the server's `requestId` option). @internal */
+export const kSetId: unique symbol = Symbol("setId");

@@ -81,3 +81,58 @@ describe("AccessLogger", () => {
     );
   });
 });
+
+describe("AccessLogger (structured)", () => {
+  it("hands the logger the line and a fields object", () => {
+    const calls: unknown[][] = [];
+    const logger = { info: (...args: unknown[]) => calls.push(args), warn() {}, error() {} };
+    const accessLogger = new AccessLogger(logger, "%r %s", { structured: true });
+    accessLogger.log({ ...request, id: "abc-1" }, response, 12.3456);
+    expect(calls).toEqual([
+      [
+        "GET /path?q=1 HTTP/1.1 200",
+        {
+          remote: "127.0.0.1",
+          method: "GET",
+          path: "/path?q=1",
+          version: "1.1",
+          status: 200,
+          bytes: 42,
+          duration: 12.346,
+          userAgent: "curl/8",
+          referer: "http://ref/",
+          requestId: "abc-1",
+        },
+      ],
+    ]);
+  });
+
+  it("uses null for what the request lacks", () => {
+    const calls: unknown[][] = [];
+    const logger = { info: (...args: unknown[]) => calls.push(args), warn() {}, error() {} };
+    new AccessLogger(logger, "%s", { structured: true }).log(
+      { ...request, remote: undefined, headers: headers({}) },
+      response,
+      1,
+    );
+    expect(calls[0]![1]).toMatchObject({
+      remote: null,
+      userAgent: null,
+      referer: null,
+      requestId: null,
+    });
+  });
+
+  it("adds the request id to a plain line when there is one", () => {
+    const calls: unknown[][] = [];
+    const logger = { info: (...args: unknown[]) => calls.push(args), warn() {}, error() {} };
+    new AccessLogger(logger, "%s").log({ ...request, id: "abc-2" }, response, 1);
+    expect(calls).toEqual([["200", { requestId: "abc-2" }]]);
+  });
+
+  it("rejects a structured option that is not a boolean", () => {
+    expect(() => new AccessLogger(capture(), "%s", { structured: "yes" as never })).toThrow(
+      new TypeError("structured must be a boolean"),
+    );
+  });
+});

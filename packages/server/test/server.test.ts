@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { Response } from "../src/response.js";
 import { Server } from "../src/server.js";
+import { ServerShutdownError } from "../src/server-shutdown-error.js";
 import { StreamResponse } from "../src/stream-response.js";
 import { RawClient, recordingLogger } from "./helpers/serve.js";
 
@@ -123,6 +124,93 @@ describe("Server", () => {
       await server.shutdown(50);
       await client.untilClosed();
       expect(server.connections.size).toBe(0);
+    });
+
+    it("aborts a request cut short by the timeout with a ServerShutdownError", async () => {
+      const aborted = deferred<unknown>();
+      const entered = deferred();
+      await using served = await testClient(async (request) => {
+        request.signal.addEventListener("abort", () => aborted.resolve(request.signal.reason));
+        entered.resolve();
+        await new Promise(() => {});
+        return new Response();
+      });
+      const { port } = served.server;
+      const server = served.server.server;
+      const client = await RawClient.connect(port);
+      client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      await entered.promise;
+      await server.shutdown(10);
+      const reason = await aborted.promise;
+      expect(reason).toBeInstanceOf(ServerShutdownError);
+      expect(reason).toMatchObject({
+        name: "ServerShutdownError",
+        message:
+          "The server shut down: the request did not finish within the shutdown timeout (10 ms)",
+      });
+    });
+
+    it("answers a request whose head was arriving on an idle connection", async () => {
+      await using served = await testClient(() => new Response({ text: "late" }));
+      const { port } = served.server;
+      const server = served.server.server;
+      const client = await RawClient.connect(port);
+      client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      await client.untilResponses(1);
+      const [connection] = server.connections;
+      const before = connection!.socket.bytesRead;
+      client.write("GET /late HTTP/1.1\r\n");
+      // The head's first bytes are read before the shutdown starts.
+      while (connection!.socket.bytesRead === before) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const shutdown = server.shutdown(5000);
+      client.write("Host: x\r\n\r\n");
+      const text = await client.untilClosed();
+      expect(text.split("HTTP/1.1 200 OK").length).toBe(3);
+      expect(text).toMatch(/Connection: close\r\n\r\nlate$/);
+      await shutdown;
+    });
+
+    it("answers a request that arrives in the same turn as the shutdown", async () => {
+      await using served = await testClient(() => new Response({ text: "raced" }));
+      const { port } = served.server;
+      const server = served.server.server;
+      const client = await RawClient.connect(port);
+      client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      await client.untilResponses(1);
+      // The request is sent before the shutdown starts but read after: it is still answered.
+      client.write("GET /raced HTTP/1.1\r\nHost: x\r\n\r\n");
+      const shutdown = server.shutdown(5000);
+      const text = await client.untilClosed();
+      expect(text).toMatch(/Connection: close\r\n\r\nraced$/);
+      await shutdown;
+    });
+  });
+
+  describe("#beginShutdown", () => {
+    it("turns shuttingDown on, aborts shutdownSignal and closes connections after their next answer", async () => {
+      await using served = await testClient(
+        (request) => new Response({ text: String(request.path) }),
+      );
+      const { port } = served.server;
+      const server = served.server.server;
+      expect(server.shuttingDown).toBe(false);
+      expect(server.shutdownSignal.aborted).toBe(false);
+      const client = await RawClient.connect(port);
+      client.write("GET /before HTTP/1.1\r\nHost: x\r\n\r\n");
+      await client.untilResponses(1);
+      server.beginShutdown();
+      server.beginShutdown();
+      expect(server.shuttingDown).toBe(true);
+      expect(server.shutdownSignal.aborted).toBe(true);
+      expect(server.shutdownSignal.reason).toEqual(new Error("The server is shutting down"));
+      // Still serving: the idle connection is kept until it is used once more.
+      expect(client.closed).toBe(false);
+      client.write("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+      const text = await client.untilClosed();
+      expect(text.slice(0, text.indexOf("/before"))).not.toContain("Connection: close");
+      expect(text).toMatch(/Connection: close\r\n\r\n\/after$/);
     });
   });
 });

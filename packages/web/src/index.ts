@@ -63,9 +63,12 @@ export {
   UnixSite,
 } from "@ll/runner";
 export type {
+  AccessLogFields,
+  AccessLoggerOptions,
   AccessLogRequest,
   AccessLogResponse,
   BaseRequestCloneOptions,
+  ConnectionMessage,
   ContentDispositionOptions,
   Cookie,
   CookieOptions,
@@ -93,6 +96,9 @@ export type {
   MultipartReaderOptions,
   MultipartSource,
   PostValue,
+  RequestIdOptions,
+  RequestTraceContext,
+  ResponseFinishMessage,
   ResponseOptions,
   SafeFilenameOptions,
   ServerOptions,
@@ -177,6 +183,7 @@ export {
   RequestHandler,
   Response,
   Server,
+  ServerShutdownError,
   StreamReader,
   StreamResponse,
   safeFilename,
@@ -187,6 +194,7 @@ export {
 } from "@ll/server";
 export type {
   PerMessageDeflateOptions,
+  WebSocketChannelMessage,
   WebSocketReady,
   WebSocketResponseOptions,
   WSCloseOptions,

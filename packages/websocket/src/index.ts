@@ -1,3 +1,4 @@
+export type { WebSocketChannelMessage } from "./diagnostics.js";
 export type {
   WebSocketReady,
   WebSocketResponseOptions,

@@ -3,6 +3,7 @@ import { ConnectionResetError, checkOptionKeys, type OptionKeys } from "@ll/http
 import type { BaseRequest } from "@ll/server";
 import { HTTPException, StreamResponse } from "@ll/server";
 import { WebSocket } from "ws";
+import { websocketCloseChannel, websocketOpenChannel } from "./diagnostics.js";
 import { Heartbeat } from "./heartbeat.js";
 import { MessageQueue } from "./message-queue.js";
 import { acceptKey, checkHandshake, negotiateDeflate } from "./websocket-handshake.js";
@@ -153,6 +154,8 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   /** An `ERROR` message already reports how this connection ended. */
   #errorQueued = false;
   #closeCode: number | undefined;
+  /** The handshake's request, for the `ll.websocket.close` message. */
+  #request: BaseRequest | undefined;
   #exception: Error | undefined;
   #connLost = 0;
   #socketClosed: Promise<void> | undefined;
@@ -259,6 +262,10 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       },
     });
     this.#protocol = protocol;
+    this.#request = request;
+    if (websocketOpenChannel.hasSubscribers) {
+      websocketOpenChannel.publish({ request, ws: this, code: undefined });
+    }
     this.#start(socket, head, deflate?.extension);
   }
 
@@ -534,6 +541,9 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       this.#queue!.push(errorMessage(error));
     }
     this.#resolveSocketClosed!();
+    if (websocketCloseChannel.hasSubscribers) {
+      websocketCloseChannel.publish({ request: this.#request, ws: this, code: this.#closeCode });
+    }
   }
 
   #onHeartbeatTimeout(): void {
