@@ -20,15 +20,21 @@ export function recordingLogger(): {
 /** A raw TCP client that collects everything it receives, for tests of exact bytes. */
 export class RawClient {
   readonly socket: net.Socket;
-  received = Buffer.alloc(0);
   closed = false;
+  #chunks: Buffer[] = [];
+  #raw = ""; // everything received, latin1
   #waiters: (() => void)[] = [];
+  // Responses counted so far and where the next one starts: counting goes on from there, so a
+  // burst of thousands of answers is not re-scanned on every chunk.
+  #responses = 0;
+  #position = 0;
 
   constructor(port: number) {
     // Closed by the server's shutdown when the test's server is disposed.
     this.socket = net.connect(port, "127.0.0.1");
     this.socket.on("data", (chunk: Buffer) => {
-      this.received = Buffer.concat([this.received, chunk]);
+      this.#chunks.push(chunk);
+      this.#raw += chunk.toString("latin1");
       this.#wake();
     });
     this.socket.on("error", () => {});
@@ -54,9 +60,15 @@ export class RawClient {
     this.socket.write(data);
   }
 
+  /** Everything received so far. */
+  get received(): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks)];
+    return this.#chunks[0] ?? Buffer.alloc(0);
+  }
+
   /** Everything received so far, latin1, with Date values masked. */
   text(): string {
-    return mask(this.received.toString("latin1"));
+    return mask(this.#raw);
   }
 
   /** Waits until `predicate(text)` holds, or rejects when the socket closes first. */
@@ -70,8 +82,28 @@ export class RawClient {
   }
 
   /** Waits until `count` responses (heads with Content-Length bodies) were received. */
-  untilResponses(count: number): Promise<string> {
-    return this.until((text) => countResponses(text) >= count);
+  async untilResponses(count: number): Promise<string> {
+    for (;;) {
+      this.#countResponses();
+      if (this.#responses >= count) return this.text();
+      if (this.closed) throw new Error(`socket closed; received ${JSON.stringify(this.text())}`);
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
+  #countResponses(): void {
+    const text = this.#raw;
+    for (;;) {
+      const position = this.#position;
+      const end = text.indexOf("\r\n\r\n", position);
+      if (end === -1) return;
+      const head = text.slice(position, end);
+      const length = /\r\nContent-Length: (\d+)/i.exec(head);
+      const bodyEnd = end + 4 + (length === null ? 0 : Number(length[1]));
+      if (text.length < bodyEnd) return;
+      if (!head.startsWith("HTTP/1.1 100 ")) this.#responses++;
+      this.#position = bodyEnd;
+    }
   }
 
   /** Waits for the server to close; resolves with everything received. */
@@ -83,19 +115,4 @@ export class RawClient {
 
 export function mask(text: string): string {
   return text.replace(/Date: [^\r]*\r\n/g, "Date: <date>\r\n");
-}
-
-function countResponses(text: string): number {
-  let count = 0;
-  let position = 0;
-  for (;;) {
-    const end = text.indexOf("\r\n\r\n", position);
-    if (end === -1) return count;
-    const head = text.slice(position, end);
-    const length = /\r\nContent-Length: (\d+)/i.exec(head);
-    const bodyEnd = end + 4 + (length === null ? 0 : Number(length[1]));
-    if (text.length < bodyEnd) return count;
-    if (!head.startsWith("HTTP/1.1 100 ")) count++;
-    position = bodyEnd;
-  }
 }
