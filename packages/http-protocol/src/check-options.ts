@@ -32,7 +32,9 @@ export function checkOptionKeys(
   if (typeof options !== "object" || options === null) return;
   // for…in rather than Object.keys: no array per call, since responses are built per request.
   for (const key in options) {
-    if (!Object.hasOwn(options, key) || Object.hasOwn(validKeys, key)) continue;
+    // A valid key is the usual case: one keyed load (every value in validKeys is `true`, so
+    // an inherited name never passes), and the own-key check only for the rest.
+    if (validKeys[key] === true || !Object.hasOwn(options, key)) continue;
     const suggestion = closestKey(key, Object.keys(validKeys));
     throw new TypeError(
       suggestion === undefined

@@ -186,6 +186,8 @@ export class HeadBlockReader {
     this.#headsInBuffer = 0;
     this.#windowSource = undefined;
     this.#windowText = "";
+    // Nor is the last block kept: an idle connection holds no text.
+    this.text = "";
   }
 
   /** Keeps `buffer[start, length)` (an unterminated block) after checking what is new in it. */

@@ -57,7 +57,8 @@ export abstract class HttpParser<M> {
   protected readonly limits: ResolvedLimits;
   readonly #handlers: HttpParserHandlers<M>;
   readonly #headReader: HeadBlockReader;
-  readonly #onBody: (chunk: Buffer) => void;
+  // Made with the first body: a connection that only ever gets GETs does without it.
+  #onBody: ((chunk: Buffer) => void) | undefined = undefined;
   #payload: HttpPayloadParser | undefined = undefined;
   #upgradeAfterBody = false;
   #closeAfterBody = false;
@@ -76,7 +77,6 @@ export abstract class HttpParser<M> {
     this.#handlers = handlers;
     this.limits = resolveLimits(options);
     this.#headReader = new HeadBlockReader(this.limits, kind, startLineCode);
-    this.#onBody = (chunk) => this.#handlers.onBody(chunk);
   }
 
   /**
@@ -182,7 +182,7 @@ export abstract class HttpParser<M> {
         this.#payload = new HttpPayloadParser(
           framing.mode,
           framing.length,
-          this.#onBody,
+          (this.#onBody ??= (chunk) => this.#handlers.onBody(chunk)),
           this.limits,
         );
       }

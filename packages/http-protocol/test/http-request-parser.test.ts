@@ -115,6 +115,19 @@ describe("HttpRequestParser", () => {
       expect(withHost.shouldClose).toBe(false);
     });
 
+    it("accepts a Host of any valid form (RFC 9110 §7.2)", () => {
+      for (const host of [
+        "example.com:8080",
+        "[::1]:443",
+        "[::1]",
+        "a:",
+        "",
+        "%41.b~!$&'()*+,;=",
+      ]) {
+        expect(only(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`).headers.get("host")).toBe(host);
+      }
+    });
+
     it("accepts HTTP/1.0 without Host", () => {
       const message = only("GET / HTTP/1.0\r\n\r\n");
       expect(message.version.minor).toBe(0);

@@ -570,6 +570,27 @@ const vectors: [string, string, ErrorClass, number, RegExp][] = [
     400,
     /Invalid Host header/,
   ],
+  [
+    "Host with a port that is not a number",
+    "GET / HTTP/1.1\r\nHost: a:8x\r\n\r\n",
+    BadHttpMessage,
+    400,
+    /Invalid Host header: "a:8x"/,
+  ],
+  [
+    "Host with userinfo",
+    "GET / HTTP/1.1\r\nHost: user@a:80\r\n\r\n",
+    BadHttpMessage,
+    400,
+    /Invalid Host header: "user@a:80"/,
+  ],
+  [
+    "Host with an unclosed IP literal",
+    "GET / HTTP/1.1\r\nHost: [::1:80\r\n\r\n",
+    BadHttpMessage,
+    400,
+    /Invalid Host header: "\[::1:80"/,
+  ],
   // Chunked framing (RFC 9112 §7.1)
   [
     "chunk size with a 0x prefix",

@@ -67,13 +67,14 @@ export class ConnectionOutput implements StreamWriterSink {
   releaseSoon(): void {
     if (this.#releaseScheduled || !this.#held) return;
     this.#releaseScheduled = true;
-    setImmediate(this.#scheduledRelease);
+    // The output as an argument rather than a bound closure: nothing more per connection.
+    setImmediate(ConnectionOutput.#scheduledRelease, this);
   }
 
-  readonly #scheduledRelease = (): void => {
-    this.#releaseScheduled = false;
-    this.release();
-  };
+  static #scheduledRelease(output: ConnectionOutput): void {
+    output.#releaseScheduled = false;
+    output.release();
+  }
 
   /**
    * Writes a whole response: `head` (latin1) and `body` (a string as UTF-8). `headAscii` says

@@ -13,6 +13,14 @@ export const LINGER_DEADLINE = 4;
 // (aiohttp's lingering_time): closing at once could reset the connection and lose the answer.
 export const LINGER_TIME = 10_000;
 
+/** What a {@link ConnectionTimer} times: the connection. @internal */
+export interface TimedConnection {
+  /** Whether the connection waits for a request with nothing in flight. */
+  readonly idle: boolean;
+  /** `deadline` passed; the timer is then off. */
+  deadlinePassed(deadline: number): void;
+}
+
 /**
  * The one timer of a connection, for all its deadlines: the request head (`headersTimeout`),
  * the whole request (`requestTimeout`), an idle keep-alive (`keepaliveTimeout`) and the linger
@@ -36,19 +44,11 @@ export class ConnectionTimer {
   readonly #requestTimeout: number;
   readonly #keepaliveTimeout: number;
   readonly #step: number;
-  readonly #isIdle: () => boolean;
-  readonly #onDeadline: (deadline: number) => void;
+  readonly #connection: TimedConnection;
   #timer: NodeJS.Timeout | undefined = undefined;
 
-  /**
-   * @param isIdle whether the connection waits for a request with nothing in flight.
-   * @param onDeadline called with the deadline that passed; the timer is then off.
-   */
-  constructor(
-    options: ResolvedServerOptions,
-    isIdle: () => boolean,
-    onDeadline: (deadline: number) => void,
-  ) {
+  /** @param connection asked whether it is idle, and told which deadline passed. */
+  constructor(options: ResolvedServerOptions, connection: TimedConnection) {
     this.#headersTimeout = options.headersTimeout;
     this.#requestTimeout = options.requestTimeout;
     this.#keepaliveTimeout = options.keepaliveTimeout;
@@ -61,8 +61,7 @@ export class ConnectionTimer {
       if (timeout > 0 && timeout < step) step = timeout;
     }
     this.#step = step;
-    this.#isIdle = isIdle;
-    this.#onDeadline = onDeadline;
+    this.#connection = connection;
   }
 
   /** Starts timing a connection that was just accepted: its first request's head is due. */
@@ -96,7 +95,7 @@ export class ConnectionTimer {
     const now = Date.now();
     if (this.closingSince !== 0) {
       const deadline = this.closingSince + LINGER_TIME;
-      if (now >= deadline) this.#onDeadline(LINGER_DEADLINE);
+      if (now >= deadline) this.#connection.deadlinePassed(LINGER_DEADLINE);
       else this.#arm(deadline - now);
       return;
     }
@@ -105,7 +104,7 @@ export class ConnectionTimer {
       if (timeout === 0 || start === 0) return false;
       const deadline = start + timeout;
       if (now >= deadline) {
-        this.#onDeadline(which);
+        this.#connection.deadlinePassed(which);
         return true;
       }
       if (deadline < next) next = deadline;
@@ -113,7 +112,8 @@ export class ConnectionTimer {
     };
     if (check(this.headStart, this.#headersTimeout, HEADERS_DEADLINE)) return;
     if (check(this.requestStart, this.#requestTimeout, REQUEST_DEADLINE)) return;
-    if (this.#isIdle() && check(this.idleSince, this.#keepaliveTimeout, KEEPALIVE_DEADLINE)) return;
+    if (this.#connection.idle && check(this.idleSince, this.#keepaliveTimeout, KEEPALIVE_DEADLINE))
+      return;
     this.#arm(next - now);
   };
 }

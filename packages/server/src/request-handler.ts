@@ -55,6 +55,12 @@ const PAUSE_UPGRADE = 2;
 const PAUSE_DECOMPRESS = 4;
 const PAUSE_STOPPED = 8;
 
+// The connection a socket serves: the socket's listeners below are shared by every connection
+// (a closure per listener and connection would be most of an idle connection's memory).
+const kRequestHandler = Symbol("RequestHandler");
+
+type ServedSocket = Socket & { [kRequestHandler]?: RequestHandler };
+
 const PLAIN_PREPARE = StreamResponse.prototype.prepare;
 const PLAIN_WRITE_EOF = StreamResponse.prototype.writeEof;
 
@@ -104,7 +110,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       maxHeaders: options.maxHeaders,
     });
     this.#output = new ConnectionOutput(socket);
-    this.#timer = new ConnectionTimer(options, () => this.idle, this.#onDeadline);
+    this.#timer = new ConnectionTimer(options, this);
   }
 
   /** @internal */
@@ -118,10 +124,11 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     if (typeof socket.setNoDelay === "function") socket.setNoDelay(true);
     if (options.tcpKeepalive && typeof socket.setKeepAlive === "function")
       socket.setKeepAlive(true);
-    socket.on("data", this.#onData);
-    socket.on("end", this.#onEnd);
-    socket.on("error", this.#onError);
-    socket.on("close", this.#onClose);
+    (socket as ServedSocket)[kRequestHandler] = this;
+    socket.on("data", RequestHandler.#socketData);
+    socket.on("end", RequestHandler.#socketEnd);
+    socket.on("error", RequestHandler.#socketError);
+    socket.on("close", RequestHandler.#socketClose);
     if (socket.destroyed) {
       this.#onClose();
       return;
@@ -172,7 +179,28 @@ export class RequestHandler implements RequestConnection, BodyFlow {
 
   // ---- reading ---------------------------------------------------------------------------
 
-  readonly #onData = (chunk: Buffer): void => {
+  // The socket's listeners (`this` is the socket), shared by all connections.
+  static readonly #socketData = function (this: ServedSocket, chunk: Buffer): void {
+    const handler = this[kRequestHandler];
+    if (handler !== undefined) handler.#onData(chunk);
+  };
+
+  static readonly #socketEnd = function (this: ServedSocket): void {
+    const handler = this[kRequestHandler];
+    if (handler !== undefined) handler.#onEnd();
+  };
+
+  static readonly #socketError = function (this: ServedSocket, error: Error): void {
+    const handler = this[kRequestHandler];
+    if (handler !== undefined) handler.#onError(error);
+  };
+
+  static readonly #socketClose = function (this: ServedSocket): void {
+    const handler = this[kRequestHandler];
+    if (handler !== undefined) handler.#onClose();
+  };
+
+  #onData(chunk: Buffer): void {
     if (this.#state !== OPEN) {
       // Lingering: read and discard, within bounds.
       this.#lingered += chunk.length;
@@ -196,7 +224,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     const queue = this.#queue;
     if (queue.length > 1) this.#output.hold();
     if (!this.#running && queue.length > 0) this.#run();
-  };
+  }
 
   /** @internal HttpParserHandlers */
   onMessage(message: RawRequestMessage): void {
@@ -298,7 +326,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     this.#queue.push(PendingRequest.bodiless(undefined, error));
   }
 
-  readonly #onEnd = (): void => {
+  #onEnd(): void {
     if (this.#state === OPEN && this.#parser.paused) {
       // Requests of a burst still wait unparsed: the FIN counts once they are read.
       this.#eofPending = true;
@@ -332,7 +360,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     if (this.#running) return;
     if (this.#queue.length > 0) this.#run();
     else this.#closeGracefully();
-  };
+  }
 
   #lostReason(): Error {
     this.#closeReason ??= new ConnectionResetError(
@@ -341,7 +369,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     return this.#closeReason;
   }
 
-  readonly #onError = (error: Error): void => {
+  #onError(error: Error): void {
     // ECONNRESET and friends: 'close' follows and does the cleanup, but a response being
     // written learns of the error first (its write rejects), so its request's signal must
     // abort now, before the handler moves on.
@@ -349,9 +377,9 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       cause: error,
     });
     this.#current?.request?.[kAbort](this.#closeReason);
-  };
+  }
 
-  readonly #onClose = (): void => {
+  #onClose(): void {
     if (this.#state === CLOSED || this.#state === DETACHED) return;
     this.#state = CLOSED;
     this.#timer.stop();
@@ -366,7 +394,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     }
     this.#parsing = undefined;
     this.#server.connectionLost(this);
-  };
+  }
 
   // ---- handling --------------------------------------------------------------------------
 
@@ -380,25 +408,35 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     while (this.#state === OPEN && queue.length > 0) {
       const entry = queue[0]!;
       const result = this.#handle(entry);
+      if (result === undefined) return; // #settled continues the loop
       if (typeof result !== "boolean") {
-        result.then(
-          (keepAlive) => this.#continue(entry, keepAlive),
-          (error: unknown) => {
-            // Not reached: #handle catches what it awaits. Never leave the connection hanging.
-            logError(
-              this.#server.options.logger,
-              "Unexpected error in the request handler loop",
-              error,
-            );
-            this.#closeNow();
-            this.#continue(entry, false);
-          },
-        );
+        this.#settled(entry, result);
         return;
       }
       if (!this.#afterResponse(entry, result)) break;
     }
     this.#loopDone();
+  }
+
+  /** Continues the loop once `outcome` (what #handle or #respond gave) is known. */
+  #settled(entry: PendingRequest, outcome: boolean | Promise<boolean>): void {
+    if (typeof outcome === "boolean") {
+      this.#continue(entry, outcome);
+      return;
+    }
+    outcome.then(
+      (keepAlive) => this.#continue(entry, keepAlive),
+      (error: unknown) => {
+        // Not reached: #handle catches what it awaits. Never leave the connection hanging.
+        logError(
+          this.#server.options.logger,
+          "Unexpected error in the request handler loop",
+          error,
+        );
+        this.#closeNow();
+        this.#continue(entry, false);
+      },
+    );
   }
 
   #continue(entry: PendingRequest, keepAlive: boolean): void {
@@ -429,10 +467,14 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     this.#running = false;
     if (this.#state !== OPEN) return;
     this.#output.release();
-    if (this.#queue.length > 0) return; // only when the state changed: nothing to do
+    const queue = this.#queue;
+    if (queue.length > 0) return; // only when the state changed: nothing to do
+    // Setting the length of an empty array frees its backing store (pushes grew it to 17
+    // slots): an idle connection keeps an empty queue only.
+    queue.length = 0;
     if ((this.#pause & PAUSE_QUEUE) !== 0) {
       // A batch of a burst is answered: let other connections run before parsing the next.
-      setImmediate(this.#resumeParsing);
+      setImmediate(RequestHandler.#resumeParsingOf, this);
       return;
     }
     if (this.#parsing === undefined && !this.#stopped) {
@@ -446,9 +488,11 @@ export class RequestHandler implements RequestConnection, BodyFlow {
 
   /**
    * Handles one request: calls the handler and sends its response. Returns (or resolves
-   * with) whether the connection may stay open after it; never throws or rejects.
+   * with) whether the connection may stay open after it; never throws or rejects. Undefined
+   * when the handler's promise is pending: its reaction answers and continues the loop itself
+   * (one reaction per request instead of a chain of two).
    */
-  #handle(entry: PendingRequest): boolean | Promise<boolean> {
+  #handle(entry: PendingRequest): boolean | Promise<boolean> | undefined {
     if (entry.error !== undefined) {
       this.#answerProtocolError(entry.error);
       return false;
@@ -478,11 +522,15 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       return this.#respond(entry, request, this.#handlerError(entry, request, error), start);
     }
     if (isThenable(result)) {
-      return Promise.resolve(result).then(
-        (response) => this.#respond(entry, request, response, start),
+      Promise.resolve(result).then(
+        (response) => this.#settled(entry, this.#respond(entry, request, response, start)),
         (error: unknown) =>
-          this.#respond(entry, request, this.#handlerError(entry, request, error), start),
+          this.#settled(
+            entry,
+            this.#respond(entry, request, this.#handlerError(entry, request, error), start),
+          ),
       );
+      return undefined;
     }
     return this.#respond(entry, request, result, start);
   }
@@ -689,7 +737,11 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     return true;
   }
 
-  readonly #resumeParsing = (): void => {
+  static #resumeParsingOf(handler: RequestHandler): void {
+    handler.#resumeParsing();
+  }
+
+  #resumeParsing(): void {
     if (this.#state !== OPEN) return;
     this.#pause &= ~PAUSE_QUEUE;
     try {
@@ -704,7 +756,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       this.#onEnd();
     }
     this.#updateFlow();
-  };
+  }
 
   #resumeAfterUpgrade(): void {
     // The handler answered an upgrade request without taking the connection: what followed
@@ -800,10 +852,11 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     response[kFlushHead]().catch(() => {});
     this.#output.release();
     const socket = this.#socket;
-    socket.off("data", this.#onData);
-    socket.off("end", this.#onEnd);
-    socket.off("error", this.#onError);
-    socket.off("close", this.#onClose);
+    socket.off("data", RequestHandler.#socketData);
+    socket.off("end", RequestHandler.#socketEnd);
+    socket.off("error", RequestHandler.#socketError);
+    socket.off("close", RequestHandler.#socketClose);
+    (socket as ServedSocket)[kRequestHandler] = undefined;
     // No listener reads it now: keep the bytes in the socket until the new owner does.
     socket.pause();
     this.#timer.stop();
@@ -875,7 +928,8 @@ export class RequestHandler implements RequestConnection, BodyFlow {
 
   // ---- deadlines ------------------------------------------------------------------------
 
-  readonly #onDeadline = (deadline: number): void => {
+  /** @internal ConnectionTimer: `deadline` passed. */
+  deadlinePassed(deadline: number): void {
     const state = this.#state;
     if (state === CLOSED || state === DETACHED) return;
     if (deadline === LINGER_DEADLINE) this.#socket.destroy();
@@ -883,7 +937,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       this.#onHeadersTimeout("the request head took too long");
     else if (deadline === REQUEST_DEADLINE) this.#onRequestTimeout();
     else if (deadline === KEEPALIVE_DEADLINE) this.#closeNow(); // aiohttp closes without a word
-  };
+  }
 
   /** The request (head and body) did not arrive within `requestTimeout`. */
   #onRequestTimeout(): void {

@@ -69,6 +69,77 @@ function statusLine(minor: number, status: number, reason: string): string {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+// Head lines a Response without a headers dict usually has, made once.
+const TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8";
+const TEXT_PLAIN_UTF8_LINE = `Content-Type: ${TEXT_PLAIN_UTF8}\r\n`;
+const OCTET_STREAM_LINE = "Content-Type: application/octet-stream\r\n";
+// "Content-Length: <n>\r\n" for small bodies, built on first use.
+const contentLengthLines: string[] = [];
+const CACHED_LENGTHS = 4096;
+
+function contentLengthLine(length: number): string {
+  if (length < CACHED_LENGTHS) {
+    return (contentLengthLines[length] ??= `Content-Length: ${length}\r\n`);
+  }
+  return `Content-Length: ${length}\r\n`;
+}
+
+/**
+ * The head of a response without a headers dict is a function of these parts alone; the last
+ * one built is kept with them, since a server mostly sends the same head many times a second
+ * (only the Date changes, once a second). A memo: it never holds anything but what
+ * {@link buildPlainHead} gives for its key, so sharing it between servers is safe.
+ */
+const plainHead = {
+  statusLine: "",
+  contentTypeLine: "",
+  length: -1,
+  chunked: false,
+  date: "",
+  server: null as string | null,
+  connection: undefined as string | undefined,
+  head: "",
+};
+
+function buildPlainHead(
+  statusLine: string,
+  contentTypeLine: string,
+  length: number,
+  chunked: boolean,
+  date: string,
+  server: string | null,
+  connection: string | undefined,
+): string {
+  const memo = plainHead;
+  if (
+    memo.date === date &&
+    memo.statusLine === statusLine &&
+    memo.contentTypeLine === contentTypeLine &&
+    memo.length === length &&
+    memo.chunked === chunked &&
+    memo.server === server &&
+    memo.connection === connection
+  ) {
+    return memo.head;
+  }
+  let head = statusLine + contentTypeLine;
+  if (length !== -1) head += contentLengthLine(length);
+  if (chunked) head += "Transfer-Encoding: chunked\r\n";
+  head += `Date: ${date}\r\n`;
+  if (server !== null) head += `Server: ${server}\r\n`;
+  if (connection !== undefined) head += `Connection: ${connection}\r\n`;
+  head += "\r\n";
+  memo.statusLine = statusLine;
+  memo.contentTypeLine = contentTypeLine;
+  memo.length = length;
+  memo.chunked = chunked;
+  memo.date = date;
+  memo.server = server;
+  memo.connection = connection;
+  memo.head = head;
+  return head;
+}
+
 /**
  * @throws {TypeError} unless `value` is safe to put in a head as it is.
  * @internal
@@ -510,18 +581,21 @@ export class StreamResponse {
     const serverHeader = connection.serverHeader;
     let head: string;
     if (headers === undefined) {
-      head = statusLine(minor, status, this.#reason);
       const contentType = this.#contentTypeValue;
       const length = removeContentLength ? undefined : this.#contentLengthValue;
-      if (contentType !== undefined) head += `Content-Type: ${contentType}\r\n`;
-      else if (!this.#emptyBody && length !== 0)
-        head += "Content-Type: application/octet-stream\r\n";
-      if (length !== undefined) head += `Content-Length: ${length}\r\n`;
-      if (chunked) head += "Transfer-Encoding: chunked\r\n";
-      head += `Date: ${httpDate()}\r\n`;
-      if (serverHeader !== null) head += `Server: ${serverHeader}\r\n`;
-      if (connectionHeader !== undefined) head += `Connection: ${connectionHeader}\r\n`;
-      head += "\r\n";
+      let contentTypeLine = "";
+      if (contentType === TEXT_PLAIN_UTF8) contentTypeLine = TEXT_PLAIN_UTF8_LINE;
+      else if (contentType !== undefined) contentTypeLine = `Content-Type: ${contentType}\r\n`;
+      else if (!this.#emptyBody && length !== 0) contentTypeLine = OCTET_STREAM_LINE;
+      head = buildPlainHead(
+        statusLine(minor, status, this.#reason),
+        contentTypeLine,
+        length ?? -1,
+        chunked,
+        httpDate(),
+        serverHeader,
+        connectionHeader,
+      );
       this.#headAscii = true;
     } else {
       if (removeContentLength) headers.delete("Content-Length");

@@ -16,9 +16,12 @@ afterEach(() => {
 function timer(options: Parameters<typeof resolveServerOptions>[0], idle = () => false) {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
   const fired: number[] = [];
-  const connectionTimer = new ConnectionTimer(resolveServerOptions(options), idle, (deadline) =>
-    fired.push(deadline),
-  );
+  const connectionTimer = new ConnectionTimer(resolveServerOptions(options), {
+    get idle() {
+      return idle();
+    },
+    deadlinePassed: (deadline) => fired.push(deadline),
+  });
   return { connectionTimer, fired };
 }
 
