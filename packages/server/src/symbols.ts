@@ -19,3 +19,8 @@ export const kOutputStarted: unique symbol = Symbol("outputStarted");
 export const kSetContentType: unique symbol = Symbol("setContentType");
 /** `StreamResponse`: prepare() + writeEof() without promises when nothing waits. @internal */
 export const kFinishSync: unique symbol = Symbol("finishSync");
+/**
+ * `StreamResponse`: prepares a 101 head from the upgrade's own fields, without a headers dict
+ * when none was made. `@ll/websocket` uses it, so the package index exports it. @internal
+ */
+export const kPrepareUpgrade: unique symbol = Symbol("prepareUpgrade");

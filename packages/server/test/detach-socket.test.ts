@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { Response } from "../src/response.js";
 import { StreamResponse } from "../src/stream-response.js";
+import { kPrepareUpgrade } from "../src/symbols.js";
 import { closeAll, deferred, RawClient, serve } from "./helpers/serve.js";
 
 afterEach(closeAll);
@@ -46,6 +47,46 @@ describe("BaseRequest", () => {
         `${HEAD_101}early bytes later`,
       );
       expect(server.connections.size).toBe(0);
+    });
+
+    it("sends a head prepared from upgrade fields (no headers dict) in the same bytes", async () => {
+      const { port } = await serve(async (request) => {
+        const response = new StreamResponse({ status: 101 });
+        response[kPrepareUpgrade](request, [
+          ["Upgrade", "echo"],
+          ["Connection", "upgrade"],
+        ]);
+        const { socket } = request.detachSocket();
+        socket.on("data", (chunk: Buffer) => socket.write(chunk));
+        socket.resume();
+        return response;
+      });
+      const client = await RawClient.connect(port);
+      client.write(UPGRADE);
+      await client.until((text) => text === HEAD_101);
+      client.write("ping");
+      expect(await client.until((text) => text.endsWith("ping"))).toBe(`${HEAD_101}ping`);
+    });
+
+    it("refuses an upgrade field value that is not safe in a head", async () => {
+      let error: unknown;
+      const { port } = await serve(async (request) => {
+        const response = new StreamResponse({ status: 101 });
+        try {
+          response[kPrepareUpgrade](request, [["Upgrade", "echo\r\nX-Injected: 1"]]);
+        } catch (caught) {
+          error = caught;
+        }
+        return new Response({ text: String(response.prepared) });
+      });
+      const client = await RawClient.connect(port);
+      client.write(UPGRADE);
+      expect(await client.untilResponses(1)).toMatch(/\r\n\r\nfalse$/);
+      expect(error).toEqual(
+        new TypeError(
+          'Upgrade must hold only visible ASCII characters, spaces and tabs: "echo\\r\\nX-Injected: 1"',
+        ),
+      );
     });
 
     it("throws before the head was prepared", async () => {
