@@ -6,6 +6,9 @@
 // Rows:
 //   echo          round trips per second: CLIENTS sockets, each sending one message and
 //                 waiting for its echo
+//   burst         messages per second when each message is answered with BURST (8) messages,
+//                 sent one after the other by the handler (`await sendStr()` in a loop; ws:
+//                 `send()` in a loop): frames a handler sends in one tick, corked into one write
 //   handshake     handshakes per second: CLIENTS loops, each opening a socket and closing it
 //   idle memory   RSS and heap (+ external) growth per idle WebSocket, IDLE_CONNECTIONS open,
 //                 heartbeat on (ours: the `heartbeat` option; ws: its README's ping loop over
@@ -16,7 +19,7 @@
 // median of the per-round ratios (> 1 means @ll/websocket is faster / cheaper) are printed.
 //
 // Options (environment): ROUNDS (5), SECONDS per measurement (2), CLIENTS (16), SIZE (64 bytes),
-// IDLE_CONNECTIONS (5000), ROWS=echo,handshake,idle-memory to pick some. BASE=<checkout> adds
+// IDLE_CONNECTIONS (5000), BURST (8), ROWS=echo,burst,handshake,idle-memory to pick some. BASE=<checkout> adds
 // a third server: @ll/websocket and @ll/server as built (`npx tsc -b`) in another checkout of
 // this repository (say, `git worktree add /tmp/base main`), so a change is measured against its
 // base in the same run.
@@ -32,6 +35,7 @@ const SECONDS = Number(process.env.SECONDS ?? 2);
 const CLIENTS = Number(process.env.CLIENTS ?? 16);
 const SIZE = Number(process.env.SIZE ?? 64);
 const IDLE_CONNECTIONS = Number(process.env.IDLE_CONNECTIONS ?? 5000);
+const BURST = Number(process.env.BURST ?? 8);
 const BASE = process.env.BASE;
 const HEARTBEAT = 30_000;
 // Both servers get clients with permessage-deflate off, so both frame the same bytes.
@@ -51,8 +55,10 @@ async function serveOurs(root, heartbeat) {
     const ws = new WebSocketResponse(heartbeat ? { heartbeat: HEARTBEAT } : {});
     await ws.prepare(request);
     for await (const message of ws) {
-      if (message.type === WSMsgType.TEXT) await ws.sendStr(message.data);
-      else if (message.type === WSMsgType.BINARY) await ws.sendBytes(message.data);
+      if (message.type === WSMsgType.TEXT) {
+        const count = message.data.startsWith("burst") ? BURST : 1;
+        for (let sent = 0; sent < count; sent++) await ws.sendStr(message.data);
+      } else if (message.type === WSMsgType.BINARY) await ws.sendBytes(message.data);
     }
     return ws;
   });
@@ -65,7 +71,10 @@ async function serveWs(heartbeat) {
   const listener = http.createServer((_request, response) => response.writeHead(426).end());
   const wss = new WebSocketServer({ server: listener });
   wss.on("connection", (socket) => {
-    socket.on("message", (data, isBinary) => socket.send(data, { binary: isBinary }));
+    socket.on("message", (data, isBinary) => {
+      const count = !isBinary && data.toString("latin1", 0, 5) === "burst" ? BURST : 1;
+      for (let sent = 0; sent < count; sent++) socket.send(data, { binary: isBinary });
+    });
     if (heartbeat) {
       socket.isAlive = true;
       socket.on("pong", () => {
@@ -168,16 +177,27 @@ async function openClient(url) {
 }
 
 /** Round trips per second: CLIENTS sockets, each sending one message and waiting for the echo. */
-async function echo(url) {
+function echo(url) {
+  return exchange(url, "x".repeat(SIZE), 1);
+}
+
+/** Messages per second: CLIENTS sockets, each sending one message and waiting for BURST answers. */
+function burst(url) {
+  return exchange(url, "burst".padEnd(SIZE, "x"), BURST);
+}
+
+async function exchange(url, payload, answers) {
   const clients = await Promise.all(Array.from({ length: CLIENTS }, () => openClient(url)));
-  const payload = "x".repeat(SIZE);
   let count = 0;
   let running = true;
   const loops = clients.map(
     (client) =>
       new Promise((resolve) => {
+        let received = 0;
         client.on("message", () => {
           count++;
+          if (++received < answers) return;
+          received = 0;
           if (running) client.send(payload);
           else resolve();
         });
@@ -259,6 +279,7 @@ async function main() {
   const only = process.env.ROWS?.split(",");
   const rows = [
     ["echo", echo, "msg"],
+    ["burst", burst, "msg"],
     ["handshake", handshake, "hs"],
   ].filter(([name]) => !only || only.includes(name));
   if (rows.length > 0) {

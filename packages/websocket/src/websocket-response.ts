@@ -159,6 +159,8 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #deflate = false;
   /** A pending 'drain' of the socket, shared by the sends that wait for it. */
   #drain: Promise<void> | undefined;
+  /** The socket is corked until the end of this tick: the frames sent meanwhile leave in one write. */
+  #corked = false;
   #queue: MessageQueue | undefined;
   #heartbeat: Heartbeat | undefined;
   #protocol: string | undefined;
@@ -675,9 +677,24 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     const websocket = this.#websocket;
     if (websocket === undefined) return Promise.reject(new Error("Call prepare() first"));
     if (websocket.readyState !== WebSocket.OPEN) return Promise.reject(new ConnectionResetError());
-    websocket.send(data, options);
-    return this.#socket!.writableNeedDrain ? this.#drained() : RESOLVED;
+    const socket = this.#socket!;
+    if (!this.#corked) {
+      // Frames sent in this tick (a handler's `await sendStr()` loop runs in microtasks, which
+      // all run before a nextTick callback) are corked into one write.
+      this.#corked = true;
+      socket.cork();
+      process.nextTick(WebSocketResponse.#uncork, this);
+    }
+    // ws writes a string frame's payload as a string chunk, which makes the socket's writev
+    // encode it (slower than a Buffer for small frames); a Buffer of it costs one pooled copy.
+    websocket.send(typeof data === "string" ? Buffer.from(data) : data, options);
+    return socket.writableNeedDrain ? this.#drained() : RESOLVED;
   }
+
+  static readonly #uncork = (response: WebSocketResponse): void => {
+    response.#corked = false;
+    response.#socket!.uncork();
+  };
 
   /** Resolves on the socket's next 'drain'; rejects when it closes first. */
   #drained(): Promise<void> {
