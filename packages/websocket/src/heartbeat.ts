@@ -20,7 +20,7 @@ const STOPPED = 2;
  * @internal
  */
 export class Heartbeat {
-  /** When this entry is due (ms, `Date.now()` clock). @internal */
+  /** When this entry is due (ms, `performance.now()` clock). @internal */
   deadline = 0;
   /** Neighbours in the wheel's list. @internal */
   previous: Heartbeat | undefined = undefined;
@@ -107,7 +107,8 @@ export class HeartbeatList {
  * The one timer of every Heartbeat with the same interval. Its entries sit in two lists, one
  * per delay (`interval` before a ping, `interval / 2` after it); every entry joins a list at
  * the tail with a deadline of now + that delay, so each list stays in deadline order and the
- * timer only ever waits for the earlier of the two heads. A wheel exists while it has
+ * timer only ever waits for the earlier of the two heads. Deadlines are on the monotonic
+ * `performance.now()` clock, like Node's own timers, so a change of the system time moves none. A wheel exists while it has
  * entries: the last one to leave clears the timer and drops the wheel, so nothing is kept
  * (or keeps the process alive) between uses.
  * @internal
@@ -135,7 +136,7 @@ export class HeartbeatWheel {
   readonly #pinged = new HeartbeatList();
   #size = 0;
   #timer: NodeJS.Timeout | undefined = undefined;
-  /** When the timer fires (ms, `Date.now()` clock). */
+  /** When the timer fires (ms, `performance.now()` clock). */
   #timerAt = 0;
   /** The timer callback runs: it arms the timer itself when done. */
   #firing = false;
@@ -170,7 +171,7 @@ export class HeartbeatWheel {
   }
 
   #enter(list: HeartbeatList, entry: Heartbeat, delay: number): void {
-    entry.deadline = Date.now() + delay;
+    entry.deadline = performance.now() + delay;
     list.append(entry);
     this.#size++;
     if (this.#firing) return;
@@ -187,12 +188,12 @@ export class HeartbeatWheel {
   #arm(at: number): void {
     clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, at - Date.now()));
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, at - performance.now()));
   }
 
   readonly #onTimer = (): void => {
     this.#timer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     this.#firing = true;
     try {
       // Pongs first: an entry pinged now joins that list and must not time out in this round.

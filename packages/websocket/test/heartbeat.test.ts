@@ -111,10 +111,10 @@ describe("Heartbeat", () => {
       const start = (name: string) =>
         new Heartbeat(
           1000,
-          () => events.push(`${name} ping @${Date.now() - t0}`),
-          () => events.push(`${name} timeout @${Date.now() - t0}`),
+          () => events.push(`${name} ping @${performance.now() - t0}`),
+          () => events.push(`${name} timeout @${performance.now() - t0}`),
         );
-      const t0 = Date.now();
+      const t0 = performance.now();
       const first = start("a");
       vi.advanceTimersByTime(300);
       start("b");
