@@ -396,7 +396,9 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   }
 
   /**
-   * Sends a text message; resolves once it was written to the socket (backpressure).
+   * Sends a text message; resolves once the frame was handed to the socket, and, when the
+   * socket is over its high-water mark, once it drained (backpressure). Frames sent in one tick
+   * leave in one write.
    * @throws {TypeError} when `data` is not a string.
    */
   sendStr(data: string, options?: WSSendOptions): Promise<void> {
@@ -407,7 +409,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   }
 
   /**
-   * Sends a binary message; resolves once it was written to the socket.
+   * Sends a binary message; resolves as {@link sendStr} does.
    * @throws {TypeError} when `data` is not bytes (a Buffer, typed array, DataView or ArrayBuffer).
    */
   sendBytes(data: Binary, options?: WSSendOptions): Promise<void> {
@@ -419,7 +421,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     return this.#send(data, options?.compress === false ? BINARY_UNCOMPRESSED : BINARY);
   }
 
-  /** Sends `data` as JSON in a text message; resolves once it was written to the socket. */
+  /** Sends `data` as JSON in a text message; resolves as {@link sendStr} does. */
   sendJson(data: unknown, options?: WSSendJsonOptions): Promise<void> {
     let text: string;
     try {
