@@ -1,90 +1,203 @@
-// WebSocket echo round trips per second and handshakes per second: @ll/websocket's
-// WebSocketResponse on an @ll/server Server, against a `ws` WebSocketServer on a plain
-// node:http server, side by side in one process, driven by the same `ws` client.
+// @ll/websocket's WebSocketResponse on an @ll/server Server against a `ws` WebSocketServer on a
+// plain node:http server, both framing with `ws`, driven by the same `ws` clients:
 //
-// Run on the built packages:
-//   npx tsc -b packages/websocket && node benchmarks/websocket.bench.mjs
-// Options (environment): ROUNDS (3), SECONDS per measurement (2), CLIENTS (16), SIZE (64 bytes).
+//   npx tsc -b && node benchmarks/websocket.bench.mjs
 //
-// Both servers get clients with permessage-deflate off, so both frame the same bytes. Each
-// round measures both servers, alternating which goes first; the ratio (ours / ws) of each
-// round is printed, then the median over the rounds.
-
+// Rows:
+//   echo          round trips per second: CLIENTS sockets, each sending one message and
+//                 waiting for its echo
+//   burst         messages per second when each message is answered with BURST (8) messages,
+//                 sent one after the other by the handler (`await sendStr()` in a loop; ws:
+//                 `send()` in a loop): frames a handler sends in one tick, corked into one write
+//   handshake     handshakes per second: CLIENTS loops, each opening a socket and closing it
+//   idle memory   RSS and heap (+ external) growth per idle WebSocket, IDLE_CONNECTIONS open,
+//                 heartbeat on (ours: the `heartbeat` option; ws: its README's ping loop over
+//                 `wss.clients`), measured after gc
+// Each server runs in its own child process pinned to core 1 (`taskset -c 1`), the clients in
+// this process on core 0. The servers alternate for ROUNDS rounds, in a different order each
+// round; the median rate of each, the server's CPU time per message (or handshake), and the
+// median of the per-round ratios (> 1 means @ll/websocket is faster / cheaper) are printed.
+//
+// Options (environment): ROUNDS (5), SECONDS per measurement (2), CLIENTS (16), SIZE (64 bytes),
+// IDLE_CONNECTIONS (5000), BURST (8), ROWS=echo,burst,handshake,idle-memory to pick some. BASE=<checkout> adds
+// a third server: @ll/websocket and @ll/server as built (`npx tsc -b`) in another checkout of
+// this repository (say, `git worktree add /tmp/base main`), so a change is measured against its
+// base in the same run.
+import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import http from "node:http";
-import net from "node:net";
-import { Server } from "@ll/server";
-import { WebSocketResponse, WSMsgType } from "@ll/websocket";
-import WebSocket, { WebSocketServer } from "ws";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import WebSocket from "ws";
 
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const SELF = fileURLToPath(import.meta.url);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.SECONDS ?? 2);
 const CLIENTS = Number(process.env.CLIENTS ?? 16);
 const SIZE = Number(process.env.SIZE ?? 64);
+const IDLE_CONNECTIONS = Number(process.env.IDLE_CONNECTIONS ?? 5000);
+const BURST = Number(process.env.BURST ?? 8);
+const BASE = process.env.BASE;
+const HEARTBEAT = 30_000;
+// Both servers get clients with permessage-deflate off, so both frame the same bytes.
 const CLIENT_OPTIONS = { perMessageDeflate: false };
 
-async function startOurs() {
+// ---- the servers (child process) -----------------------------------------------------------
+
+async function serveOurs(root, heartbeat) {
+  const importFrom = (name) =>
+    root === undefined
+      ? import(`@ll/${name}`)
+      : import(pathToFileURL(resolve(root, "packages", name, "dist/index.js")).href);
+  const { Server } = await importFrom("server");
+  const { WebSocketResponse, WSMsgType } = await importFrom("websocket");
+  const net = await import("node:net");
   const server = new Server(async (request) => {
-    const ws = new WebSocketResponse();
+    const ws = new WebSocketResponse(heartbeat ? { heartbeat: HEARTBEAT } : {});
     await ws.prepare(request);
     for await (const message of ws) {
-      if (message.type === WSMsgType.TEXT) await ws.sendStr(message.data);
-      else if (message.type === WSMsgType.BINARY) await ws.sendBytes(message.data);
+      if (message.type === WSMsgType.TEXT) {
+        const count = message.data.startsWith("burst") ? BURST : 1;
+        for (let sent = 0; sent < count; sent++) await ws.sendStr(message.data);
+      } else if (message.type === WSMsgType.BINARY) await ws.sendBytes(message.data);
     }
     return ws;
   });
-  const listener = net.createServer(server.connectionListener);
-  listener.listen(0, "127.0.0.1");
+  return net.createServer({ backlog: 8192 }, server.connectionListener);
+}
+
+async function serveWs(heartbeat) {
+  const http = await import("node:http");
+  const { WebSocketServer } = await import("ws");
+  const listener = http.createServer((_request, response) => response.writeHead(426).end());
+  const wss = new WebSocketServer({ server: listener });
+  wss.on("connection", (socket) => {
+    socket.on("message", (data, isBinary) => {
+      const count = !isBinary && data.toString("latin1", 0, 5) === "burst" ? BURST : 1;
+      for (let sent = 0; sent < count; sent++) socket.send(data, { binary: isBinary });
+    });
+    if (heartbeat) {
+      socket.isAlive = true;
+      socket.on("pong", () => {
+        socket.isAlive = true;
+      });
+    }
+  });
+  if (heartbeat) {
+    // ws's README heartbeat: one interval for all clients; a client that did not answer the
+    // last ping is terminated.
+    setInterval(() => {
+      for (const socket of wss.clients) {
+        if (!socket.isAlive) socket.terminate();
+        else {
+          socket.isAlive = false;
+          socket.ping();
+        }
+      }
+    }, HEARTBEAT).unref();
+  }
+  return listener;
+}
+
+async function serve(kind, heartbeat) {
+  const listener =
+    kind === "ws"
+      ? await serveWs(heartbeat)
+      : await serveOurs(kind === "base" ? BASE : undefined, heartbeat);
+  listener.listen(0, "127.0.0.1", 8192);
   await once(listener, "listening");
+  process.on("message", (message) => {
+    if (message === "cpu") {
+      const { user, system } = process.cpuUsage();
+      process.send({ cpu: user + system });
+    } else if (message === "memory") {
+      globalThis.gc?.();
+      globalThis.gc?.();
+      const { rss, heapUsed, external } = process.memoryUsage();
+      process.send({ rss, heapUsed, external });
+    }
+  });
+  // A clean exit, so `--cpu-prof` (SERVER_NODE_OPTIONS) writes its profile.
+  process.on("SIGINT", () => process.exit(0));
+  process.send({ port: listener.address().port });
+}
+
+let tasksetAvailable;
+function hasTaskset() {
+  if (tasksetAvailable === undefined) {
+    try {
+      execFileSync("taskset", ["-c", "0", "true"]);
+      tasksetAvailable = true;
+    } catch {
+      tasksetAvailable = false;
+    }
+  }
+  return tasksetAvailable;
+}
+
+async function startServer(kind, { heartbeat = false } = {}) {
+  // SERVER_FLAGS: extra node flags for the servers, say `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const flags = process.env.SERVER_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const node = [
+    process.execPath,
+    "--expose-gc",
+    ...flags,
+    SELF,
+    "--serve",
+    kind,
+    String(heartbeat),
+  ];
+  const pinned = hasTaskset();
+  const child = spawn(pinned ? "taskset" : node[0], pinned ? ["-c", "1", ...node] : node.slice(1), {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const [message] = await once(child, "message");
+  const ask = async (question) => {
+    child.send(question);
+    const [answer] = await once(child, "message");
+    return answer;
+  };
   return {
-    name: "@ll/websocket",
-    url: `ws://127.0.0.1:${listener.address().port}/`,
-    async close() {
-      listener.close();
-      await server.shutdown(1000);
+    kind,
+    url: `ws://127.0.0.1:${message.port}/`,
+    cpu: async () => (await ask("cpu")).cpu,
+    memory: () => ask("memory"),
+    async stop() {
+      child.kill("SIGINT");
+      await once(child, "exit");
     },
   };
 }
 
-async function startWs() {
-  const httpServer = http.createServer((_request, response) => {
-    response.writeHead(426).end();
-  });
-  const wss = new WebSocketServer({ server: httpServer });
-  wss.on("connection", (socket) => {
-    socket.on("message", (data, isBinary) => socket.send(data, { binary: isBinary }));
-  });
-  httpServer.listen(0, "127.0.0.1");
-  await once(httpServer, "listening");
-  return {
-    name: "ws on node:http",
-    url: `ws://127.0.0.1:${httpServer.address().port}/`,
-    async close() {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      httpServer.close();
-      httpServer.closeAllConnections();
-    },
-  };
+// ---- load (this process) -------------------------------------------------------------------
+
+async function openClient(url) {
+  const client = new WebSocket(url, CLIENT_OPTIONS);
+  await once(client, "open");
+  return client;
 }
 
 /** Round trips per second: CLIENTS sockets, each sending one message and waiting for the echo. */
-async function echoRate(url) {
-  const clients = await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      const client = new WebSocket(url, CLIENT_OPTIONS);
-      await once(client, "open");
-      return client;
-    }),
-  );
-  const payload = "x".repeat(SIZE);
+function echo(url) {
+  return exchange(url, "x".repeat(SIZE), 1);
+}
+
+/** Messages per second: CLIENTS sockets, each sending one message and waiting for BURST answers. */
+function burst(url) {
+  return exchange(url, "burst".padEnd(SIZE, "x"), BURST);
+}
+
+async function exchange(url, payload, answers) {
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => openClient(url)));
   let count = 0;
   let running = true;
   const loops = clients.map(
     (client) =>
       new Promise((resolve) => {
+        let received = 0;
         client.on("message", () => {
           count++;
+          if (++received < answers) return;
+          received = 0;
           if (running) client.send(payload);
           else resolve();
         });
@@ -103,19 +216,18 @@ async function echoRate(url) {
       return once(client, "close");
     }),
   );
-  return done / elapsed;
+  return { rate: done / elapsed, count };
 }
 
 /** Handshakes per second: CLIENTS loops, each opening a socket and closing it cleanly. */
-async function handshakeRate(url) {
+async function handshake(url) {
   let count = 0;
   const deadline = Date.now() + SECONDS * 1000;
   const start = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (Date.now() < deadline) {
-        const client = new WebSocket(url, CLIENT_OPTIONS);
-        await once(client, "open");
+        const client = await openClient(url);
         client.close();
         await once(client, "close");
         count++;
@@ -123,46 +235,105 @@ async function handshakeRate(url) {
     }),
   );
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  return count / elapsed;
+  return { rate: count / elapsed, count };
 }
+
+async function idleMemory(kind) {
+  const server = await startServer(kind, { heartbeat: true });
+  // Warm-up: load the code paths (and their JIT) before the baseline.
+  for (let i = 0; i < 3; i++) (await openClient(server.url)).terminate();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const before = await server.memory();
+  const clients = [];
+  for (let opened = 0; opened < IDLE_CONNECTIONS; opened += 250) {
+    const batch = Math.min(250, IDLE_CONNECTIONS - opened);
+    clients.push(
+      ...(await Promise.all(Array.from({ length: batch }, () => openClient(server.url)))),
+    );
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const after = await server.memory();
+  for (const client of clients) client.terminate();
+  await server.stop();
+  return {
+    rss: (after.rss - before.rss) / IDLE_CONNECTIONS,
+    heap: (after.heapUsed + after.external - before.heapUsed - before.external) / IDLE_CONNECTIONS,
+  };
+}
+
+// ---- main ----------------------------------------------------------------------------------
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const format = (value) => Math.round(value).toLocaleString("en-US").padStart(9);
+const NAMES = { ll: "@ll/websocket", base: "base", ws: "ws on node:http" };
 
-const ours = await startOurs();
-const theirs = await startWs();
-const ratios = { echo: [], handshake: [] };
-try {
-  // Warm-up: JIT both paths before measuring.
-  for (const server of [ours, theirs]) {
-    await echoRate(server.url);
-    await handshakeRate(server.url);
+async function main() {
+  if (hasTaskset()) execFileSync("taskset", ["-pc", "0", String(process.pid)], { stdio: "ignore" });
+  const kinds = BASE === undefined ? ["ll", "ws"] : ["ll", "base", "ws"];
+  console.log(
+    `pinning: ${hasTaskset() ? "servers core 1, clients core 0" : "none"}; ${ROUNDS} rounds of ${SECONDS}s, ${CLIENTS} clients, ${SIZE}-byte messages${BASE === undefined ? "" : `; base: ${BASE}`}`,
+  );
+  const only = process.env.ROWS?.split(",");
+  const rows = [
+    ["echo", echo, "msg"],
+    ["burst", burst, "msg"],
+    ["handshake", handshake, "hs"],
+  ].filter(([name]) => !only || only.includes(name));
+  if (rows.length > 0) {
+    const servers = [];
+    for (const kind of kinds) servers.push(await startServer(kind));
+    try {
+      for (const server of servers) {
+        for (const [, measure] of rows) await measure(server.url); // warm-up: let the JIT settle
+      }
+      for (const [name, measure, unit] of rows) {
+        const rates = Object.fromEntries(kinds.map((kind) => [kind, []]));
+        const costs = Object.fromEntries(kinds.map((kind) => [kind, []]));
+        for (let round = 0; round < ROUNDS; round++) {
+          const order = round % 2 === 0 ? servers : [...servers].reverse();
+          for (const server of order) {
+            const cpuBefore = await server.cpu();
+            const { rate, count } = await measure(server.url);
+            const cpu = (await server.cpu()) - cpuBefore;
+            rates[server.kind].push(rate);
+            costs[server.kind].push(cpu / count);
+          }
+        }
+        const ratio = (kind) => {
+          const rateRatios = rates[kind].map((rate, i) => rate / rates.ws[i]);
+          const costRatios = costs[kind].map((cost, i) => costs.ws[i] / cost);
+          return `${median(rateRatios).toFixed(2)}x ${unit}/s, ${median(costRatios).toFixed(2)}x CPU (rounds: ${rateRatios.map((r) => r.toFixed(2)).join(", ")})`;
+        };
+        console.log(`${name}:`);
+        for (const kind of kinds) {
+          console.log(
+            `  ${NAMES[kind].padEnd(16)} ${median(rates[kind]).toFixed(0).padStart(7)} ${unit}/s ${median(costs[kind]).toFixed(2).padStart(7)} us CPU/${unit}${kind === "ws" ? "" : `   vs ws: ${ratio(kind)}`}`,
+          );
+        }
+      }
+    } finally {
+      for (const server of servers) await server.stop();
+    }
   }
-  for (let round = 1; round <= ROUNDS; round++) {
-    const order = round % 2 === 1 ? [ours, theirs] : [theirs, ours];
-    for (const [kind, measure] of [
-      ["echo", echoRate],
-      ["handshake", handshakeRate],
-    ]) {
-      const rates = new Map();
-      for (const server of order) rates.set(server, await measure(server.url));
-      const ratio = rates.get(ours) / rates.get(theirs);
-      ratios[kind].push(ratio);
+  if (!only || only.includes("idle-memory")) {
+    const kib = (bytes) => (bytes / 1024).toFixed(2).padStart(6);
+    const results = {};
+    for (const kind of kinds) results[kind] = await idleMemory(kind);
+    console.log(`idle memory (${IDLE_CONNECTIONS} WebSockets, heartbeat on):`);
+    for (const kind of kinds) {
+      const { rss, heap } = results[kind];
       console.log(
-        `round ${round} ${kind.padEnd(9)}  ${ours.name} ${format(rates.get(ours))}/s` +
-          `  ${theirs.name} ${format(rates.get(theirs))}/s  ratio ${ratio.toFixed(3)}`,
+        `  ${NAMES[kind].padEnd(16)} ${kib(rss)} KiB RSS, ${kib(heap)} KiB heap per connection${kind === "ws" ? "" : `   vs ws: ${(rss / results.ws.rss).toFixed(2)}x RSS, ${(heap / results.ws.heap).toFixed(2)}x heap`}`,
       );
     }
   }
-  console.log(
-    `median ratio (ours / ws, higher is better): echo round trips ${median(ratios.echo).toFixed(3)},` +
-      ` handshakes ${median(ratios.handshake).toFixed(3)}`,
-  );
-} finally {
-  await ours.close();
-  await theirs.close();
+}
+
+if (process.argv[2] === "--serve") {
+  await serve(process.argv[3], process.argv[4] === "true");
+} else {
+  await main();
 }

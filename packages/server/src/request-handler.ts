@@ -83,9 +83,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 export class RequestHandler implements RequestConnection, BodyFlow {
   readonly #server: ServerInternals;
   readonly #socket: Socket;
-  readonly #parser: HttpRequestParser;
+  // The parser and the timer are dropped when the socket is handed off (detachSocket()): the
+  // handler may keep running for the life of the new protocol, and with it this object.
+  #parser: HttpRequestParser | undefined;
   readonly #output: ConnectionOutput;
-  readonly #timer: ConnectionTimer;
+  #timer: ConnectionTimer | undefined;
   readonly #queue: PendingRequest[] = [];
   #parsing: PendingRequest | undefined = undefined;
   #current: PendingRequest | undefined = undefined;
@@ -133,7 +135,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       this.#onClose();
       return;
     }
-    this.#timer.start();
+    this.#timer!.start();
   }
 
   /** The connection's socket. */
@@ -209,18 +211,18 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     }
     // Past the last request to read: discard.
     if (this.#stopped && this.#parsing === undefined) return;
-    const timer = this.#timer;
+    const timer = this.#timer!;
     if (this.#parsing === undefined && timer.headStart === 0) {
       timer.headStart = Date.now();
       if (timer.requestStart === 0) timer.requestStart = timer.headStart;
     }
     timer.idleSince = 0;
     try {
-      this.#parser.feedData(chunk);
+      this.#parser!.feedData(chunk);
     } catch (error) {
       this.#onParseError(error);
     }
-    if (this.#parser.upgraded) this.#pauseFor(PAUSE_UPGRADE);
+    if (this.#parser!.upgraded) this.#pauseFor(PAUSE_UPGRADE);
     const queue = this.#queue;
     if (queue.length > 1) this.#output.hold();
     if (!this.#running && queue.length > 0) this.#run();
@@ -228,7 +230,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
 
   /** @internal HttpParserHandlers */
   onMessage(message: RawRequestMessage): void {
-    const timer = this.#timer;
+    const timer = this.#timer!;
     timer.headStart = 0;
     if (this.#stopped) return; // after a request that closes the connection
     let entry: PendingRequest;
@@ -251,7 +253,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       // Enough work queued: the rest of a burst stays unparsed (and the socket unread) until
       // this batch is answered, so one client cannot hold the event loop (aiohttp pauses too).
       this.#pauseFor(PAUSE_QUEUE);
-      this.#parser.pause();
+      this.#parser!.pause();
     }
   }
 
@@ -270,13 +272,13 @@ export class RequestHandler implements RequestConnection, BodyFlow {
 
   /** @internal HttpParserHandlers */
   onMessageComplete(_trailers: CIMultiDictProxy<string> | undefined): void {
-    this.#timer.requestStart = 0; // the whole request arrived
+    this.#timer!.requestStart = 0; // the whole request arrived
     const entry = this.#parsing;
     if (entry === undefined) return;
     this.#parsing = undefined;
     entry.endBody();
     // A drained body is over: the connection is idle (or has what follows to answer).
-    if (entry.discarding) this.#timer.idleSince = Date.now();
+    if (entry.discarding) this.#timer!.idleSince = Date.now();
   }
 
   /** @internal BodyFlow */
@@ -327,7 +329,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
   }
 
   #onEnd(): void {
-    if (this.#state === OPEN && this.#parser.paused) {
+    if (this.#state === OPEN && this.#parser!.paused) {
       // Requests of a burst still wait unparsed: the FIN counts once they are read.
       this.#eofPending = true;
       return;
@@ -340,7 +342,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     // A body still arriving is cut short even after the last request was seen (HTTP/1.0).
     if (!this.#stopped || this.#parsing !== undefined) {
       try {
-        this.#parser.feedEof();
+        this.#parser!.feedEof();
       } catch (error) {
         // A head or body cut short by the client's FIN is answered like any malformed
         // message (400, as node:http does): a client that half-closed may still be reading.
@@ -382,7 +384,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
   #onClose(): void {
     if (this.#state === CLOSED || this.#state === DETACHED) return;
     this.#state = CLOSED;
-    this.#timer.stop();
+    this.#timer!.stop();
     const entries =
       this.#current !== undefined && !this.#queue.includes(this.#current)
         ? [this.#current, ...this.#queue]
@@ -458,7 +460,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     if (!entry.bodyDone && !this.#startDiscarding(entry)) return false;
     // The parser stops after an upgrade request, which is therefore the last one queued: only
     // once it is answered (without a hand-off) is what follows it HTTP again.
-    if (this.#parser.upgraded && queue.length === 0) this.#resumeAfterUpgrade();
+    if (this.#parser!.upgraded && queue.length === 0) this.#resumeAfterUpgrade();
     if (queue.length > 0) this.#output.releaseSoon();
     return true;
   }
@@ -478,7 +480,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       return;
     }
     if (this.#parsing === undefined && !this.#stopped) {
-      this.#timer.idleSince = Date.now();
+      this.#timer!.idleSince = Date.now();
       if (this.#server.options.keepaliveTimeout === 0 || this.#server.shuttingDown)
         this.#closeGracefully();
     } else if (this.#stopped && this.#parsing === undefined) {
@@ -733,7 +735,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       this.#updateFlow();
     }
     // A client that stops sending the rest is timed out like a slow head.
-    this.#timer.headStart = Date.now();
+    this.#timer!.headStart = Date.now();
     return true;
   }
 
@@ -745,13 +747,13 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     if (this.#state !== OPEN) return;
     this.#pause &= ~PAUSE_QUEUE;
     try {
-      this.#parser.resume();
+      this.#parser!.resume();
     } catch (error) {
       this.#onParseError(error);
     }
     if (this.#queue.length > 1) this.#output.hold();
     if (!this.#running && this.#queue.length > 0) this.#run();
-    if (this.#eofPending && !this.#parser.paused) {
+    if (this.#eofPending && !this.#parser!.paused) {
       this.#eofPending = false;
       this.#onEnd();
     }
@@ -762,7 +764,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     // The handler answered an upgrade request without taking the connection: what followed
     // the head is HTTP again (aiohttp's set_upgraded(False) in finish_response).
     try {
-      this.#parser.resume();
+      this.#parser!.resume();
     } catch (error) {
       this.#onParseError(error);
     }
@@ -859,9 +861,11 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     (socket as ServedSocket)[kRequestHandler] = undefined;
     // No listener reads it now: keep the bytes in the socket until the new owner does.
     socket.pause();
-    this.#timer.stop();
+    this.#timer!.stop();
+    this.#timer = undefined;
     this.#state = DETACHED;
-    const head = this.#parser.takeTail();
+    const head = this.#parser!.takeTail();
+    this.#parser = undefined;
     for (const pending of this.#queue) {
       if (pending !== entry) pending.failBody(new Error("The connection was taken over"));
     }
@@ -886,13 +890,13 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       return;
     }
     // A head is arriving: it is answered (with `Connection: close`) once complete.
-    if (this.#timer.headStart !== 0) return;
+    if (this.#timer!.headStart !== 0) return;
     // A client may have sent a request the event loop has not read yet: closing now would
     // lose it. Let the loop poll the socket (a turn, then the next), and close only if nothing
     // came; what came is answered with `Connection: close` (the server is shutting down).
     setImmediate(() =>
       setImmediate(() => {
-        if (this.idle && this.#timer.headStart === 0) this.#closeGracefully();
+        if (this.idle && this.#timer!.headStart === 0) this.#closeGracefully();
       }),
     );
   }
@@ -918,7 +922,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       else socket.once("finish", () => socket.destroy());
       return;
     }
-    this.#timer.linger();
+    this.#timer!.linger();
   }
 
   #closeNow(): void {
@@ -941,7 +945,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
 
   /** The request (head and body) did not arrive within `requestTimeout`. */
   #onRequestTimeout(): void {
-    this.#timer.requestStart = 0;
+    this.#timer!.requestStart = 0;
     const entry = this.#parsing;
     if (entry === undefined || entry.discarding) {
       this.#onHeadersTimeout("the request took too long to arrive");

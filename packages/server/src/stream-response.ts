@@ -30,6 +30,7 @@ import {
   kFinishSync,
   kFlushHead,
   kOutputStarted,
+  kPrepareUpgrade,
   kReleaseUploads,
   kSetContentType,
 } from "./symbols.js";
@@ -208,6 +209,9 @@ export class StreamResponse {
   #cookies: Map<string, Cookie> | undefined = undefined;
   // Set by enableCompression(): the forced coding, or null to negotiate from Accept-Encoding.
   #compression: ContentCoding | null | undefined = undefined;
+  // Header lines of a protocol switch (kPrepareUpgrade), Connection included, for the head
+  // built without a dict.
+  #upgradeLines: string | undefined = undefined;
 
   /**
    * @throws {RangeError} when `status` is not an integer from 100 to 999.
@@ -587,15 +591,27 @@ export class StreamResponse {
       if (contentType === TEXT_PLAIN_UTF8) contentTypeLine = TEXT_PLAIN_UTF8_LINE;
       else if (contentType !== undefined) contentTypeLine = `Content-Type: ${contentType}\r\n`;
       else if (!this.#emptyBody && length !== 0) contentTypeLine = OCTET_STREAM_LINE;
-      head = buildPlainHead(
-        statusLine(minor, status, this.#reason),
-        contentTypeLine,
-        length ?? -1,
-        chunked,
-        httpDate(),
-        serverHeader,
-        connectionHeader,
-      );
+      const upgradeLines = this.#upgradeLines;
+      if (upgradeLines === undefined) {
+        head = buildPlainHead(
+          statusLine(minor, status, this.#reason),
+          contentTypeLine,
+          length ?? -1,
+          chunked,
+          httpDate(),
+          serverHeader,
+          connectionHeader,
+        );
+      } else {
+        // A 101 from kPrepareUpgrade: its own lines (Connection among them) go before Date.
+        this.#upgradeLines = undefined;
+        head = statusLine(minor, status, this.#reason) + contentTypeLine;
+        if (length !== undefined) head += contentLengthLine(length);
+        if (chunked) head += "Transfer-Encoding: chunked\r\n";
+        head += `${upgradeLines}Date: ${httpDate()}\r\n`;
+        if (serverHeader !== null) head += `Server: ${serverHeader}\r\n`;
+        head += "\r\n";
+      }
       this.#headAscii = true;
     } else {
       if (removeContentLength) headers.delete("Content-Length");
@@ -640,7 +656,8 @@ export class StreamResponse {
       writer = this.#writer = new StreamWriter(this.#connection!.output);
       if (this.#chunked) writer.enableChunking();
       if (this.#contentCoding !== undefined) writer.enableCompression(this.#contentCoding);
-      writer.writeHeaders(Buffer.from(this.#head!, "latin1"));
+      // kFlushHead may have sent the head already.
+      if (this.#head !== undefined) writer.writeHeaders(Buffer.from(this.#head, "latin1"));
       this.#head = undefined;
     }
     return writer;
@@ -665,7 +682,40 @@ export class StreamResponse {
     if (this.#request === undefined)
       return Promise.reject(new Error("The response head was not prepared"));
     if (this.#writer === undefined && this.#head === undefined) return RESOLVED; // sent whole
+    const head = this.#head;
+    if (this.#writer === undefined && head !== undefined && this.#contentCoding === undefined) {
+      // No body yet (a hand-off, say): the head goes out in one write, without a writer.
+      this.#head = undefined;
+      const output = this.#connection!.output;
+      if (!output.writable) return Promise.reject(new ConnectionResetError());
+      return output.write(head) ? RESOLVED : this.#connectionDrained();
+    }
     return this.#ensureWriter().drain();
+  }
+
+  /**
+   * Prepares a `101 Switching Protocols` head (a WebSocket's): `fields` are its name/value pairs
+   * (Connection among them, keep-alive is moot on a connection that changes protocols), built by
+   * the caller and valid. Without a headers dict (the handler never touched `headers`), the head
+   * is built as one string with no dict; otherwise they are set on it, and checked.
+   * @throws {TypeError} when a value holds characters other than visible ASCII, SP or HTAB.
+   * @internal
+   */
+  [kPrepareUpgrade](request: BaseRequest, fields: readonly (readonly [string, string])[]): void {
+    if (this.#request !== undefined) {
+      // Prepared already: prepareHead() says whether that is for this request.
+    } else if (this.#headers !== undefined || this.#cookies !== undefined) {
+      const headers = this.headers;
+      for (const [name, value] of fields) headers.set(name, value);
+    } else {
+      let lines = "";
+      for (const [name, value] of fields) {
+        checkHeaderValue(name, value);
+        lines += `${name}: ${value}\r\n`;
+      }
+      this.#upgradeLines = lines;
+    }
+    this.prepareHead(request);
   }
 
   /**

@@ -21,3 +21,8 @@ export const kSetContentType: unique symbol = Symbol("setContentType");
 export const kFinishSync: unique symbol = Symbol("finishSync");
 /** `BaseRequest`: sets its `id` (the server's `requestId` option). @internal */
 export const kSetId: unique symbol = Symbol("setId");
+/**
+ * `StreamResponse`: prepares a 101 head from the upgrade's own fields, without a headers dict
+ * when none was made. `@ll/websocket` uses it, so the package index exports it. @internal
+ */
+export const kPrepareUpgrade: unique symbol = Symbol("prepareUpgrade");

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { Response } from "../src/response.js";
 import { StreamResponse } from "../src/stream-response.js";
+import { kPrepareUpgrade } from "../src/symbols.js";
 import { RawClient } from "./helpers/serve.js";
 
 /** A tiny protocol: after `Upgrade: echo`, every byte is sent back. */
@@ -46,6 +47,48 @@ describe("BaseRequest", () => {
         `${HEAD_101}early bytes later`,
       );
       expect(server.connections.size).toBe(0);
+    });
+
+    it("sends a head prepared from upgrade fields (no headers dict) in the same bytes", async () => {
+      await using served = await testClient(async (request) => {
+        const response = new StreamResponse({ status: 101 });
+        response[kPrepareUpgrade](request, [
+          ["Upgrade", "echo"],
+          ["Connection", "upgrade"],
+        ]);
+        const { socket } = request.detachSocket();
+        socket.on("data", (chunk: Buffer) => socket.write(chunk));
+        socket.resume();
+        return response;
+      });
+      const { port } = served.server;
+      const client = await RawClient.connect(port);
+      client.write(UPGRADE);
+      await client.until((text) => text === HEAD_101);
+      client.write("ping");
+      expect(await client.until((text) => text.endsWith("ping"))).toBe(`${HEAD_101}ping`);
+    });
+
+    it("refuses an upgrade field value that is not safe in a head", async () => {
+      let error: unknown;
+      await using served = await testClient(async (request) => {
+        const response = new StreamResponse({ status: 101 });
+        try {
+          response[kPrepareUpgrade](request, [["Upgrade", "echo\r\nX-Injected: 1"]]);
+        } catch (caught) {
+          error = caught;
+        }
+        return new Response({ text: String(response.prepared) });
+      });
+      const { port } = served.server;
+      const client = await RawClient.connect(port);
+      client.write(UPGRADE);
+      expect(await client.untilResponses(1)).toMatch(/\r\n\r\nfalse$/);
+      expect(error).toEqual(
+        new TypeError(
+          'Upgrade must hold only visible ASCII characters, spaces and tabs: "echo\\r\\nX-Injected: 1"',
+        ),
+      );
     });
 
     it("throws before the head was prepared", async () => {

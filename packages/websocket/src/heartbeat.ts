@@ -1,47 +1,216 @@
 /**
+ * What a {@link Heartbeat} pings: an object with a `ping()` method (the connection's `ws`
+ * WebSocket, so no closure is made for it) or a function. @internal
+ */
+export type HeartbeatTarget = { ping(): void } | (() => void);
+
+// Phases of a Heartbeat.
+const IDLE = 0; // waiting `interval` ms from the last frame, in its wheel's ping list
+const PINGED = 1; // a ping is out, waiting `interval / 2` ms for any frame, in the pong list
+const STOPPED = 2;
+
+/**
  * The `heartbeat` option's timers, like aiohttp's `_reset_heartbeat`/`_send_heartbeat`: after
  * `interval` ms without a frame from the peer, send a ping; if still nothing (a pong or
  * anything else) comes within `interval / 2` ms, the peer is gone.
+ *
+ * A Heartbeat is an entry in a {@link HeartbeatWheel} shared by every connection with the same
+ * interval: one Node timer serves them all, so an idle connection costs this small object
+ * instead of timers and closures of its own, and a frame only moves it to the end of a list.
  * @internal
  */
 export class Heartbeat {
-  readonly #interval: number;
-  readonly #sendPing: () => void;
-  readonly #onTimeout: () => void;
-  #pingTimer: NodeJS.Timeout | undefined;
-  #pongTimer: NodeJS.Timeout | undefined;
+  /** When this entry is due (ms, `performance.now()` clock). @internal */
+  deadline = 0;
+  /** Neighbours in the wheel's list. @internal */
+  previous: Heartbeat | undefined = undefined;
+  /** @internal */
+  next: Heartbeat | undefined = undefined;
+  /** The wheel's list this entry is in. @internal */
+  list: HeartbeatList | undefined = undefined;
+  #phase = IDLE;
+  readonly #wheel: HeartbeatWheel;
+  readonly #target: HeartbeatTarget;
+  readonly #onTimeout: (target: HeartbeatTarget) => void;
 
-  constructor(interval: number, sendPing: () => void, onTimeout: () => void) {
-    this.#interval = interval;
-    this.#sendPing = sendPing;
+  /**
+   * @param target what to ping.
+   * @param onTimeout called with `target` when no frame answered a ping in time: one function
+   *   can then serve every connection.
+   */
+  constructor(
+    interval: number,
+    target: HeartbeatTarget,
+    onTimeout: (target: HeartbeatTarget) => void,
+  ) {
+    this.#target = target;
     this.#onTimeout = onTimeout;
-    this.#pingTimer = setTimeout(() => this.#ping(), interval);
+    this.#wheel = HeartbeatWheel.for(interval);
+    this.#wheel.startIdle(this);
   }
 
   /** A frame arrived: the peer is alive, so restart the wait for the next ping. */
   reset(): void {
-    if (this.#pingTimer === undefined) return;
-    if (this.#pongTimer !== undefined) {
-      clearTimeout(this.#pongTimer);
-      this.#pongTimer = undefined;
-    }
-    // refresh() re-arms the same timer: no allocation per received frame.
-    this.#pingTimer.refresh();
+    if (this.#phase === STOPPED) return;
+    this.#phase = IDLE;
+    this.#wheel.startIdle(this);
   }
 
-  /** Stops both timers for good (the connection is closing). */
+  /** Leaves the wheel for good (the connection is closing). */
   stop(): void {
-    clearTimeout(this.#pingTimer);
-    clearTimeout(this.#pongTimer);
-    this.#pingTimer = undefined;
-    this.#pongTimer = undefined;
+    if (this.#phase === STOPPED) return;
+    this.#phase = STOPPED;
+    this.#wheel.remove(this);
   }
 
-  #ping(): void {
-    this.#pongTimer = setTimeout(() => {
+  /** The wheel says this entry is due. @internal */
+  expire(): void {
+    if (this.#phase === IDLE) {
+      this.#phase = PINGED;
+      this.#wheel.startPinged(this);
+      const target = this.#target;
+      if (typeof target === "function") target();
+      else target.ping();
+    } else if (this.#phase === PINGED) {
       this.stop();
-      this.#onTimeout();
-    }, this.#interval / 2);
-    this.#sendPing();
+      this.#onTimeout(this.#target);
+    }
   }
+}
+
+/** An intrusive list of Heartbeats in deadline order (each list has one fixed delay). @internal */
+export class HeartbeatList {
+  head: Heartbeat | undefined = undefined;
+  tail: Heartbeat | undefined = undefined;
+
+  append(entry: Heartbeat): void {
+    entry.list = this;
+    entry.previous = this.tail;
+    entry.next = undefined;
+    if (this.tail === undefined) this.head = entry;
+    else this.tail.next = entry;
+    this.tail = entry;
+  }
+
+  unlink(entry: Heartbeat): void {
+    if (entry.previous === undefined) this.head = entry.next;
+    else entry.previous.next = entry.next;
+    if (entry.next === undefined) this.tail = entry.previous;
+    else entry.next.previous = entry.previous;
+    entry.list = undefined;
+    entry.previous = undefined;
+    entry.next = undefined;
+  }
+}
+
+/**
+ * The one timer of every Heartbeat with the same interval. Its entries sit in two lists, one
+ * per delay (`interval` before a ping, `interval / 2` after it); every entry joins a list at
+ * the tail with a deadline of now + that delay, so each list stays in deadline order and the
+ * timer only ever waits for the earlier of the two heads. Deadlines are on the monotonic
+ * `performance.now()` clock, like Node's own timers, so a change of the system time moves none. A wheel exists while it has
+ * entries: the last one to leave clears the timer and drops the wheel, so nothing is kept
+ * (or keeps the process alive) between uses.
+ * @internal
+ */
+export class HeartbeatWheel {
+  static readonly #wheels = new Map<number, HeartbeatWheel>();
+
+  /** The wheel of `interval`, made on first use. */
+  static for(interval: number): HeartbeatWheel {
+    let wheel = HeartbeatWheel.#wheels.get(interval);
+    if (wheel === undefined) {
+      wheel = new HeartbeatWheel(interval);
+      HeartbeatWheel.#wheels.set(interval, wheel);
+    }
+    return wheel;
+  }
+
+  /** How many wheels (so Node timers) heartbeats use now: one per interval in use. */
+  static get count(): number {
+    return HeartbeatWheel.#wheels.size;
+  }
+
+  readonly #interval: number;
+  readonly #idle = new HeartbeatList();
+  readonly #pinged = new HeartbeatList();
+  #size = 0;
+  #timer: NodeJS.Timeout | undefined = undefined;
+  /** When the timer fires (ms, `performance.now()` clock). */
+  #timerAt = 0;
+  /** The timer callback runs: it arms the timer itself when done. */
+  #firing = false;
+
+  private constructor(interval: number) {
+    this.#interval = interval;
+  }
+
+  /** How many connections this wheel times. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** (Re)starts the wait for a ping: `entry` goes to the end of the idle list. */
+  startIdle(entry: Heartbeat): void {
+    this.#leave(entry);
+    this.#enter(this.#idle, entry, this.#interval);
+  }
+
+  /** A ping went out: `entry` waits `interval / 2` ms for an answer. */
+  startPinged(entry: Heartbeat): void {
+    this.#leave(entry);
+    this.#enter(this.#pinged, entry, this.#interval / 2);
+  }
+
+  remove(entry: Heartbeat): void {
+    this.#leave(entry);
+    if (this.#size > 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    HeartbeatWheel.#wheels.delete(this.#interval);
+  }
+
+  #enter(list: HeartbeatList, entry: Heartbeat, delay: number): void {
+    entry.deadline = performance.now() + delay;
+    list.append(entry);
+    this.#size++;
+    if (this.#firing) return;
+    if (this.#timer === undefined || entry.deadline < this.#timerAt) this.#arm(entry.deadline);
+  }
+
+  #leave(entry: Heartbeat): void {
+    const list = entry.list;
+    if (list === undefined) return;
+    list.unlink(entry);
+    this.#size--;
+  }
+
+  #arm(at: number): void {
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, at - performance.now()));
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    const now = performance.now();
+    this.#firing = true;
+    try {
+      // Pongs first: an entry pinged now joins that list and must not time out in this round.
+      for (const list of [this.#pinged, this.#idle]) {
+        // Stop at the first entry not yet due; expire() moves or removes each one it sees.
+        let entry = list.head;
+        while (entry !== undefined && entry.deadline <= now) {
+          entry.expire();
+          entry = list.head;
+        }
+      }
+    } finally {
+      this.#firing = false;
+    }
+    if (this.#size === 0) return;
+    const idleAt = this.#idle.head?.deadline ?? Number.POSITIVE_INFINITY;
+    const pingedAt = this.#pinged.head?.deadline ?? Number.POSITIVE_INFINITY;
+    this.#arm(Math.min(idleAt, pingedAt));
+  };
 }

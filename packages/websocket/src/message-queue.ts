@@ -1,19 +1,28 @@
 import type { WSMessage } from "./ws-message.js";
 
 interface Waiter {
-  resolve(message: WSMessage): void;
+  // biome-ignore lint/suspicious/noExplicitAny: resolves with `wrap(message)`, whatever get() was asked for.
+  resolve(value: any): void;
   reject(error: Error): void;
+  wrap: ((message: WSMessage) => unknown) | undefined;
   timer: NodeJS.Timeout | undefined;
 }
 
-/** Options of {@link MessageQueue}. @internal */
-export interface MessageQueueOptions {
-  /** Bytes of queued data above which `pause` is called (aiohttp's reader limit, 64 KiB). */
-  limit: number;
+/**
+ * What a {@link MessageQueue} pauses and resumes; called as methods, so an object that has
+ * them already (the `ws` WebSocket) serves without a closure. @internal
+ */
+export interface MessageQueueFlow {
   /** Stop reading the socket: the handler is not keeping up. */
   pause(): void;
   /** Read the socket again. */
   resume(): void;
+}
+
+/** Options of {@link MessageQueue}: the limit, and the flow control unless given apart. @internal */
+export interface MessageQueueOptions extends Partial<MessageQueueFlow> {
+  /** Bytes of queued data above which `pause` is called (aiohttp's reader limit, 64 KiB). */
+  limit: number;
 }
 
 /**
@@ -24,13 +33,17 @@ export interface MessageQueueOptions {
  */
 export class MessageQueue {
   readonly #items: WSMessage[] = [];
-  readonly #options: MessageQueueOptions;
+  readonly #limit: number;
+  readonly #flow: MessageQueueFlow;
   #size = 0;
   #paused = false;
   #waiter: Waiter | undefined;
 
-  constructor(options: MessageQueueOptions) {
-    this.#options = options;
+  constructor(options: MessageQueueOptions & MessageQueueFlow);
+  constructor(options: MessageQueueOptions, flow: MessageQueueFlow);
+  constructor(options: MessageQueueOptions, flow?: MessageQueueFlow) {
+    this.#limit = options.limit;
+    this.#flow = flow ?? (options as MessageQueueOptions & MessageQueueFlow);
   }
 
   /** Whether a `get()` is waiting for a message. */
@@ -46,14 +59,14 @@ export class MessageQueue {
   /** Hands `message` to the waiting reader, or queues it. */
   push(message: WSMessage): void {
     if (this.#waiter !== undefined) {
-      this.#settle().resolve(message);
+      this.#resolve(message);
       return;
     }
     this.#items.push(message);
     this.#size += sizeOf(message);
-    if (!this.#paused && this.#size > this.#options.limit) {
+    if (!this.#paused && this.#size > this.#limit) {
       this.#paused = true;
-      this.#options.pause();
+      this.#flow.pause();
     }
   }
 
@@ -62,25 +75,29 @@ export class MessageQueue {
     const message = this.#items.shift();
     if (message === undefined) return undefined;
     this.#size -= sizeOf(message);
-    if (this.#paused && this.#size < this.#options.limit) {
+    if (this.#paused && this.#size < this.#limit) {
       this.#paused = false;
-      this.#options.resume();
+      this.#flow.resume();
     }
     return message;
   }
 
   /**
    * Waits for the next message; rejects with a `TimeoutError` `DOMException` (the error
-   * `AbortSignal.timeout()` uses) after `timeout` ms when `timeout` is positive.
+   * `AbortSignal.timeout()` uses) after `timeout` ms when `timeout` is positive. With `wrap`,
+   * resolves with `wrap(message)` instead: the promise a caller returns is then this one,
+   * settled straight from `push()`, with no promise in between.
    */
-  get(timeout: number | undefined): Promise<WSMessage> {
+  get(timeout: number | undefined): Promise<WSMessage>;
+  get<T>(timeout: number | undefined, wrap: (message: WSMessage) => T): Promise<T>;
+  get(timeout: number | undefined, wrap?: (message: WSMessage) => unknown): Promise<unknown> {
     const queued = this.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
+    if (queued !== undefined) return Promise.resolve(wrap === undefined ? queued : wrap(queued));
     if (this.#waiter !== undefined) {
       return Promise.reject(new Error("Concurrent call to receive() is not allowed"));
     }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, timer: undefined };
+      const waiter: Waiter = { resolve, reject, wrap, timer: undefined };
       if (timeout !== undefined && timeout > 0) {
         waiter.timer = setTimeout(() => {
           this.#settle().reject(
@@ -94,7 +111,7 @@ export class MessageQueue {
 
   /** Resolves a waiting `get()` with `message`, bypassing the queue; no-op when none waits. */
   interrupt(message: WSMessage): void {
-    if (this.#waiter !== undefined) this.#settle().resolve(message);
+    if (this.#waiter !== undefined) this.#resolve(message);
   }
 
   /** Drops every queued message (the connection is closed: nobody will read them). */
@@ -103,14 +120,19 @@ export class MessageQueue {
     this.#size = 0;
     if (this.#paused) {
       this.#paused = false;
-      this.#options.resume();
+      this.#flow.resume();
     }
+  }
+
+  #resolve(message: WSMessage): void {
+    const waiter = this.#settle();
+    waiter.resolve(waiter.wrap === undefined ? message : waiter.wrap(message));
   }
 
   #settle(): Waiter {
     const waiter = this.#waiter!;
     this.#waiter = undefined;
-    clearTimeout(waiter.timer);
+    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
     return waiter;
   }
 }

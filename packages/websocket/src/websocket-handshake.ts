@@ -116,7 +116,8 @@ function chooseProtocol(request: BaseRequest, protocols: readonly string[]): str
 /** All field lines of `name` joined as one list (RFC 9110 §5.3), or `undefined` if none. */
 function headerValue(request: BaseRequest, name: string): string | undefined {
   const values = request.headers.getAll(name);
-  return values.length === 0 ? undefined : values.join(", ");
+  if (values.length < 2) return values[0];
+  return values.join(", ");
 }
 
 function hasToken(value: string | undefined, token: string): boolean {

@@ -1,10 +1,10 @@
 import type { Duplex } from "node:stream";
 import { ConnectionResetError, checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { BaseRequest } from "@ll/server";
-import { HTTPException, StreamResponse } from "@ll/server";
+import { HTTPException, kPrepareUpgrade, StreamResponse } from "@ll/server";
 import { WebSocket } from "ws";
 import { websocketCloseChannel, websocketOpenChannel } from "./diagnostics.js";
-import { Heartbeat } from "./heartbeat.js";
+import { Heartbeat, type HeartbeatTarget } from "./heartbeat.js";
 import { MessageQueue } from "./message-queue.js";
 import { acceptKey, checkHandshake, negotiateDeflate } from "./websocket-handshake.js";
 import { isSendableCloseCode, WSCloseCode } from "./ws-close-code.js";
@@ -106,6 +106,18 @@ export interface WSReceiveJsonOptions extends WSReceiveOptions {
 
 type Binary = Uint8Array | ArrayBuffer | ArrayBufferView;
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
+// Shared by every response without its own (read only): nothing per connection.
+const NO_PROTOCOLS: readonly string[] = Object.freeze([]);
+const DEFAULT_DEFLATE: PerMessageDeflateOptions = Object.freeze({});
+
+// ws's send() options, one object each: ws copies them, so they are shared by every send.
+const TEXT = Object.freeze({ binary: false, compress: true });
+const TEXT_UNCOMPRESSED = Object.freeze({ binary: false, compress: false });
+const BINARY = Object.freeze({ binary: true, compress: true });
+const BINARY_UNCOMPRESSED = Object.freeze({ binary: true, compress: false });
+
 /**
  * A WebSocket (RFC 6455) server endpoint, answered from a request handler like aiohttp's
  * `web.WebSocketResponse`: `prepare()` validates the opening handshake, writes the
@@ -142,6 +154,14 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   readonly #maxMsgSize: number;
 
   #websocket: ServerWebSocket | undefined;
+  /** The taken-over socket (ws writes to it; sends wait on its 'drain'). */
+  #socket: Duplex | undefined;
+  /** permessage-deflate was negotiated: ws may compress (so send) a frame later. */
+  #deflate = false;
+  /** A pending 'drain' of the socket, shared by the sends that wait for it. */
+  #drain: Promise<void> | undefined;
+  /** The socket is corked until the end of this tick: the frames sent meanwhile leave in one write. */
+  #corked = false;
   #queue: MessageQueue | undefined;
   #heartbeat: Heartbeat | undefined;
   #protocol: string | undefined;
@@ -158,6 +178,9 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #request: BaseRequest | undefined;
   #exception: Error | undefined;
   #connLost = 0;
+  /** The socket closed. */
+  #socketGone = false;
+  /** Made by close() when it has to wait for the socket to close. */
   #socketClosed: Promise<void> | undefined;
   #resolveSocketClosed: (() => void) | undefined;
 
@@ -176,12 +199,13 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#heartbeatInterval = optionalPositive("heartbeat", options.heartbeat);
     this.#autoclose = options.autoclose ?? true;
     this.#autoping = options.autoping ?? true;
-    this.#protocols = [...(options.protocols ?? [])];
+    this.#protocols = options.protocols === undefined ? NO_PROTOCOLS : [...options.protocols];
     for (const protocol of this.#protocols) {
       if (typeof protocol !== "string") throw new TypeError("protocols must be strings");
     }
     const compress = options.compress ?? true;
-    this.#compress = compress === false ? undefined : compress === true ? {} : compress;
+    this.#compress =
+      compress === false ? undefined : compress === true ? DEFAULT_DEFLATE : compress;
     const maxMsgSize = options.maxMsgSize ?? 4 * 1024 * 1024;
     if (!Number.isSafeInteger(maxMsgSize) || maxMsgSize < 0) {
       throw new RangeError("maxMsgSize must be a non-negative integer");
@@ -250,12 +274,16 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       this.#compress === undefined
         ? undefined
         : negotiateDeflate(request, this.#compress, this.#maxMsgSize);
-    this.headers.set("Upgrade", "websocket");
-    this.headers.set("Connection", "upgrade");
-    this.headers.set("Sec-WebSocket-Accept", acceptKey(key));
-    if (protocol !== undefined) this.headers.set("Sec-WebSocket-Protocol", protocol);
-    if (deflate !== undefined) this.headers.set("Sec-WebSocket-Extensions", deflate.header);
-    await super.prepare(request);
+    const fields: [string, string][] = [
+      ["Upgrade", "websocket"],
+      ["Connection", "upgrade"],
+      ["Sec-WebSocket-Accept", acceptKey(key)],
+    ];
+    if (protocol !== undefined) fields.push(["Sec-WebSocket-Protocol", protocol]);
+    if (deflate !== undefined) fields.push(["Sec-WebSocket-Extensions", deflate.header]);
+    // The head as one string, with no headers dict unless the handler made one (StreamResponse
+    // then sets these on it): what prepare() would do, for less.
+    this[kPrepareUpgrade](request, fields);
     const { socket, head } = request.detachSocket({
       onShutdown: () => {
         this.close({ code: WSCloseCode.GOING_AWAY, message: "Server shutdown" }).catch(() => {});
@@ -278,20 +306,41 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    * @throws {DOMException} named `TimeoutError` when no message came in time (the connection stays open).
    * @throws {Error} before `prepare()`, when another `receive()` is waiting, or on the 5th call after the connection closed.
    */
-  async receive(timeout?: number): Promise<WSMessage> {
+  receive(timeout?: number): Promise<WSMessage> {
+    // Not async: a queued message is returned in a promise made once, and a waiting call gets
+    // the queue's own promise, which push() settles; errors still come as rejections.
+    let message: WSMessage | undefined;
+    try {
+      message = this.#takeMessage();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (message !== undefined) return Promise.resolve(message);
+    return this.#queue!.get(timeout ?? this.#receiveTimeout);
+  }
+
+  /**
+   * What receive() returns now: the next queued message, `CLOSED`/`CLOSING` once the connection
+   * is over, or `undefined` when it has to wait.
+   * @throws {Error} as receive() rejects.
+   */
+  #takeMessage(): WSMessage | undefined {
     const queue = this.#requireQueue();
     if (queue.waiting) throw new Error("Concurrent call to receive() is not allowed");
-    let message = queue.shift();
-    if (message === undefined) {
-      if (this.#closed) {
-        if (++this.#connLost >= THRESHOLD_CONNLOST_ACCESS) {
-          throw new Error("WebSocket connection is closed.");
-        }
-        return WS_CLOSED_MESSAGE;
+    const message = queue.shift();
+    if (message !== undefined) return this.#delivered(message);
+    if (this.#closed) {
+      if (++this.#connLost >= THRESHOLD_CONNLOST_ACCESS) {
+        throw new Error("WebSocket connection is closed.");
       }
-      if (this.#closing) return WS_CLOSING_MESSAGE;
-      message = await queue.get(timeout ?? this.#receiveTimeout);
+      return WS_CLOSED_MESSAGE;
     }
+    if (this.#closing) return WS_CLOSING_MESSAGE;
+    return undefined;
+  }
+
+  /** A message goes to the handler: what it says about the connection takes effect. */
+  #delivered(message: WSMessage): WSMessage {
     switch (message.type) {
       case WSMsgType.CLOSE:
         this.#closing = true;
@@ -306,6 +355,21 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
         break;
     }
     return message;
+  }
+
+  /** Queues a message, or hands it to the receive() waiting for it. */
+  #push(message: WSMessage): void {
+    const queue = this.#queue!;
+    if (queue.waiting) this.#delivered(message);
+    queue.push(message);
+  }
+
+  /** Hands a message to a waiting receive() (none: nothing happens), past the queue. */
+  #interrupt(message: WSMessage): void {
+    const queue = this.#queue!;
+    if (!queue.waiting) return;
+    this.#delivered(message);
+    queue.interrupt(message);
   }
 
   /**
@@ -339,28 +403,40 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   }
 
   /**
-   * Sends a text message; resolves once it was written to the socket (backpressure).
+   * Sends a text message; resolves once the frame was handed to the socket, and, when the
+   * socket is over its high-water mark, once it drained (backpressure). Frames sent in one tick
+   * leave in one write.
    * @throws {TypeError} when `data` is not a string.
    */
-  async sendStr(data: string, options: WSSendOptions = {}): Promise<void> {
-    if (typeof data !== "string") throw new TypeError(`data must be a string, got ${typeof data}`);
-    return this.#send(data, false, options);
+  sendStr(data: string, options?: WSSendOptions): Promise<void> {
+    if (typeof data !== "string") {
+      return Promise.reject(new TypeError(`data must be a string, got ${typeof data}`));
+    }
+    return this.#send(data, options?.compress === false ? TEXT_UNCOMPRESSED : TEXT);
   }
 
   /**
-   * Sends a binary message; resolves once it was written to the socket.
+   * Sends a binary message; resolves as {@link sendStr} does.
    * @throws {TypeError} when `data` is not bytes (a Buffer, typed array, DataView or ArrayBuffer).
    */
-  async sendBytes(data: Binary, options: WSSendOptions = {}): Promise<void> {
+  sendBytes(data: Binary, options?: WSSendOptions): Promise<void> {
     if (!(ArrayBuffer.isView(data) || data instanceof ArrayBuffer)) {
-      throw new TypeError(`data must be a Buffer, typed array or ArrayBuffer, got ${typeof data}`);
+      return Promise.reject(
+        new TypeError(`data must be a Buffer, typed array or ArrayBuffer, got ${typeof data}`),
+      );
     }
-    return this.#send(data, true, options);
+    return this.#send(data, options?.compress === false ? BINARY_UNCOMPRESSED : BINARY);
   }
 
-  /** Sends `data` as JSON in a text message; resolves once it was written to the socket. */
-  async sendJson(data: unknown, options: WSSendJsonOptions = {}): Promise<void> {
-    return this.sendStr((options.dumps ?? JSON.stringify)(data), options);
+  /** Sends `data` as JSON in a text message; resolves as {@link sendStr} does. */
+  sendJson(data: unknown, options?: WSSendJsonOptions): Promise<void> {
+    let text: string;
+    try {
+      text = (options?.dumps ?? JSON.stringify)(data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.sendStr(text, options);
   }
 
   /**
@@ -399,9 +475,8 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     }
     if (this.#closed) return false;
     this.#setClosed();
-    const queue = this.#queue!;
-    queue.clear();
-    queue.interrupt(WS_CLOSING_MESSAGE);
+    this.#queue!.clear();
+    this.#interrupt(WS_CLOSING_MESSAGE);
     // Created before ws's own close timer (same duration), so this one fires first.
     const timer = setTimeout(() => {
       if (!this.#peerClosed) {
@@ -414,7 +489,12 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       websocket.terminate();
     }, this.#timeout);
     websocket.close(code, message);
-    await this.#socketClosed;
+    if (!this.#socketGone) {
+      this.#socketClosed ??= new Promise((resolve) => {
+        this.#resolveSocketClosed = resolve;
+      });
+      await this.#socketClosed;
+    }
     clearTimeout(timer);
     return true;
   }
@@ -439,16 +519,16 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   /** Iterates over the messages until the connection closes (`CLOSE`, `CLOSING` or `CLOSED` end it). */
   [Symbol.asyncIterator](): AsyncIterator<WSMessage> {
     return {
-      next: async (): Promise<IteratorResult<WSMessage>> => {
-        const message = await this.receive();
-        switch (message.type) {
-          case WSMsgType.CLOSE:
-          case WSMsgType.CLOSING:
-          case WSMsgType.CLOSED:
-            return { done: true, value: undefined };
-          default:
-            return { done: false, value: message };
+      // receive() without its promise: the result is made once, from the message itself.
+      next: (): Promise<IteratorResult<WSMessage>> => {
+        let message: WSMessage | undefined;
+        try {
+          message = this.#takeMessage();
+        } catch (error) {
+          return Promise.reject(error);
         }
+        if (message !== undefined) return Promise.resolve(iteratorResult(message));
+        return this.#queue!.get(this.#receiveTimeout, iteratorResult);
       },
     };
   }
@@ -464,19 +544,18 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       maxPayload: this.#maxMsgSize,
     });
     this.#websocket = websocket;
-    this.#queue = new MessageQueue({
-      limit: READER_LIMIT,
-      pause: () => websocket.pause(),
-      resume: () => websocket.resume(),
-    });
-    this.#socketClosed = new Promise((resolve) => {
-      this.#resolveSocketClosed = resolve;
-    });
-    websocket.on("message", (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
-    websocket.on("ping", (data) => this.#onControl(WSMsgType.PING, data));
-    websocket.on("pong", (data) => this.#onControl(WSMsgType.PONG, data));
-    websocket.on("error", (error) => this.#onError(error));
-    websocket.on("close", (code) => this.#onClose(code));
+    this.#socket = socket;
+    this.#deflate = deflate !== undefined;
+    // The WebSocket has pause() and resume(): it is the queue's flow control as it is.
+    this.#queue = new MessageQueue({ limit: READER_LIMIT }, websocket);
+    // The listeners are shared by every connection (no closures per connection): ws calls
+    // them on the WebSocket, which leads back to this response.
+    (websocket as OwnedWebSocket)[kResponse] = this;
+    websocket.on("message", WebSocketResponse.#wsMessage);
+    websocket.on("ping", WebSocketResponse.#wsPing);
+    websocket.on("pong", WebSocketResponse.#wsPong);
+    websocket.on("error", WebSocketResponse.#wsError);
+    websocket.on("close", WebSocketResponse.#wsClose);
     onCloseFrame(websocket, (code, reason) => this.#onCloseFrame(code, reason), this.#autoclose);
     // The server may have paused the socket when it let go of it.
     socket.resume();
@@ -486,16 +565,46 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     } else if (this.#heartbeatInterval !== undefined) {
       this.#heartbeat = new Heartbeat(
         this.#heartbeatInterval,
-        () => websocket.ping(),
-        () => this.#onHeartbeatTimeout(),
+        websocket,
+        WebSocketResponse.#heartbeatTimeout,
       );
     }
   }
 
+  // ws's listeners, one function each for every connection: ws calls them on the WebSocket
+  // (`this`), which leads to its response. Function expressions, so `this` is not the class.
+  static readonly #wsMessage = function (
+    this: ServerWebSocket,
+    data: Buffer | ArrayBuffer | Buffer[],
+    isBinary: boolean,
+  ): void {
+    responseOf(this).#onMessage(data as Buffer, isBinary);
+  };
+
+  static readonly #wsPing = function (this: ServerWebSocket, data: Buffer): void {
+    responseOf(this).#onControl(WSMsgType.PING, data);
+  };
+
+  static readonly #wsPong = function (this: ServerWebSocket, data: Buffer): void {
+    responseOf(this).#onControl(WSMsgType.PONG, data);
+  };
+
+  static readonly #wsError = function (this: ServerWebSocket, error: Error): void {
+    responseOf(this).#onError(error);
+  };
+
+  static readonly #wsClose = function (this: ServerWebSocket, code: number): void {
+    responseOf(this).#onClose(code);
+  };
+
+  static readonly #heartbeatTimeout = (websocket: HeartbeatTarget): void => {
+    responseOf(websocket as ServerWebSocket).#onHeartbeatTimeout();
+  };
+
   #onMessage(data: Buffer, isBinary: boolean): void {
     this.#heartbeat?.reset();
     if (this.#closed) return;
-    this.#queue!.push(
+    this.#push(
       isBinary
         ? { type: WSMsgType.BINARY, data, extra: undefined }
         : { type: WSMsgType.TEXT, data: data.toString(), extra: undefined },
@@ -505,7 +614,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #onControl(type: typeof WSMsgType.PING | typeof WSMsgType.PONG, data: Buffer): void {
     this.#heartbeat?.reset();
     if (this.#autoping || this.#closed) return;
-    this.#queue!.push({ type, data, extra: undefined });
+    this.#push({ type, data, extra: undefined });
   }
 
   #onCloseFrame(code: number, reason: Buffer): void {
@@ -514,7 +623,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#heartbeat?.stop();
     // After our own close(), the peer's frame only completes the handshake close() waits for.
     if (this.#closed) return;
-    this.#queue!.push({ type: WSMsgType.CLOSE, data: code, extra: reason.toString() });
+    this.#push({ type: WSMsgType.CLOSE, data: code, extra: reason.toString() });
   }
 
   #onError(error: Error): void {
@@ -525,7 +634,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#heartbeat?.stop();
     if (this.#closed || this.#errorQueued) return;
     this.#errorQueued = true;
-    this.#queue!.push(errorMessage(error));
+    this.#push(errorMessage(error));
   }
 
   #onClose(code: number): void {
@@ -538,9 +647,10 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       const error = new ConnectionResetError("WebSocket connection lost without a close frame");
       this.#exception ??= error;
       this.#errorQueued = true;
-      this.#queue!.push(errorMessage(error));
+      this.#push(errorMessage(error));
     }
-    this.#resolveSocketClosed!();
+    this.#socketGone = true;
+    this.#resolveSocketClosed?.();
     if (websocketCloseChannel.hasSubscribers) {
       websocketCloseChannel.publish({ request: this.#request, ws: this, code: this.#closeCode });
     }
@@ -556,9 +666,8 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#closeCode = WSCloseCode.ABNORMAL_CLOSURE;
     this.#exception ??= error;
     this.#errorQueued = true;
-    const queue = this.#queue!;
-    queue.clear();
-    queue.interrupt(errorMessage(error));
+    this.#queue!.clear();
+    this.#interrupt(errorMessage(error));
     this.#websocket!.terminate();
   }
 
@@ -567,22 +676,65 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#heartbeat?.stop();
   }
 
-  async #send(data: string | Binary, binary: boolean, options: WSSendOptions): Promise<void> {
-    const compress = options.compress ?? true;
-    return this.#write((websocket, callback) =>
-      websocket.send(data, { binary, compress }, callback),
-    );
+  /**
+   * Sends a message. Without permessage-deflate, ws frames and writes it to the socket at once:
+   * then there is nothing to wait for unless the socket is over its high-water mark, when the
+   * send resolves on its 'drain' (backpressure). With deflate, ws may compress it later, so
+   * ws's callback says when it reached the socket.
+   */
+  #send(data: string | Binary, options: { binary: boolean; compress: boolean }): Promise<void> {
+    if (this.#deflate) {
+      return this.#write((websocket, callback) => websocket.send(data, options, callback));
+    }
+    const websocket = this.#websocket;
+    if (websocket === undefined) return Promise.reject(new Error("Call prepare() first"));
+    if (websocket.readyState !== WebSocket.OPEN) return Promise.reject(new ConnectionResetError());
+    const socket = this.#socket!;
+    if (!this.#corked) {
+      // Frames sent in this tick (a handler's `await sendStr()` loop runs in microtasks, which
+      // all run before a nextTick callback) are corked into one write.
+      this.#corked = true;
+      socket.cork();
+      process.nextTick(WebSocketResponse.#uncork, this);
+    }
+    // ws writes a string frame's payload as a string chunk, which makes the socket's writev
+    // encode it (slower than a Buffer for small frames); a Buffer of it costs one pooled copy.
+    websocket.send(typeof data === "string" ? Buffer.from(data) : data, options);
+    return socket.writableNeedDrain ? this.#drained() : RESOLVED;
+  }
+
+  static readonly #uncork = (response: WebSocketResponse): void => {
+    response.#corked = false;
+    response.#socket!.uncork();
+  };
+
+  /** Resolves on the socket's next 'drain'; rejects when it closes first. */
+  #drained(): Promise<void> {
+    this.#drain ??= new Promise<void>((resolve, reject) => {
+      const socket = this.#socket!;
+      const done = (): void => {
+        socket.off("drain", done);
+        socket.off("close", done);
+        this.#drain = undefined;
+        if (socket.writableNeedDrain || socket.destroyed) reject(new ConnectionResetError());
+        else resolve();
+      };
+      socket.on("drain", done);
+      socket.on("close", done);
+    });
+    return this.#drain;
   }
 
   /**
    * Runs one ws write and resolves when ws's callback says it reached the socket. A write on a
    * closing or closed connection rejects with aiohttp's error: a `ConnectionResetError`.
    */
-  async #write(
+  #write(
     write: (websocket: ServerWebSocket, callback: (error?: Error) => void) => void,
   ): Promise<void> {
-    const websocket = this.#requireWebSocket();
-    if (websocket.readyState !== WebSocket.OPEN) throw new ConnectionResetError();
+    const websocket = this.#websocket;
+    if (websocket === undefined) return Promise.reject(new Error("Call prepare() first"));
+    if (websocket.readyState !== WebSocket.OPEN) return Promise.reject(new ConnectionResetError());
     return new Promise((resolve, reject) => {
       write(websocket, (error) => {
         if (error === undefined || error === null) resolve();
@@ -599,6 +751,27 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #requireQueue(): MessageQueue {
     if (this.#queue === undefined) throw new Error("Call prepare() first");
     return this.#queue;
+  }
+}
+
+/** Where a connection's ws WebSocket keeps its WebSocketResponse, for the shared listeners. */
+const kResponse = Symbol("WebSocketResponse");
+
+type OwnedWebSocket = ServerWebSocket & { [kResponse]: WebSocketResponse };
+
+function responseOf(websocket: ServerWebSocket): WebSocketResponse {
+  return (websocket as OwnedWebSocket)[kResponse];
+}
+
+/** What the async iterator yields for `message`: `CLOSE`, `CLOSING` and `CLOSED` end it. */
+function iteratorResult(message: WSMessage): IteratorResult<WSMessage> {
+  switch (message.type) {
+    case WSMsgType.CLOSE:
+    case WSMsgType.CLOSING:
+    case WSMsgType.CLOSED:
+      return { done: true, value: undefined };
+    default:
+      return { done: false, value: message };
   }
 }
 

@@ -39,7 +39,7 @@ export interface ServerWebSocket {
   send(
     data: string | ArrayBufferView | ArrayBuffer,
     options: { binary: boolean; compress: boolean },
-    callback: (error?: Error) => void,
+    callback?: (error?: Error) => void,
   ): void;
   ping(data?: unknown, mask?: boolean, callback?: (error?: Error) => void): void;
   pong(data?: unknown, mask?: boolean, callback?: (error?: Error) => void): void;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Heartbeat } from "../src/heartbeat.js";
+import { Heartbeat, HeartbeatWheel } from "../src/heartbeat.js";
 
 describe("Heartbeat", () => {
   beforeEach(() => {
@@ -63,5 +63,101 @@ describe("Heartbeat", () => {
     vi.advanceTimersByTime(5000);
     expect(events).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("passes its target to the timeout callback", () => {
+    const target = {
+      pings: 0,
+      ping() {
+        this.pings++;
+      },
+    };
+    const timedOut: unknown[] = [];
+    new Heartbeat(1000, target, (which) => timedOut.push(which));
+    vi.advanceTimersByTime(1500);
+    expect(target.pings).toBe(1);
+    expect(timedOut).toEqual([target]);
+  });
+
+  describe("HeartbeatWheel", () => {
+    it("serves every heartbeat of one interval with one timer", () => {
+      const heartbeats = Array.from(
+        { length: 100 },
+        () =>
+          new Heartbeat(
+            1000,
+            () => {},
+            () => {},
+          ),
+      );
+      expect(vi.getTimerCount()).toBe(1);
+      expect(HeartbeatWheel.for(1000).size).toBe(100);
+      const other = new Heartbeat(
+        2000,
+        () => {},
+        () => {},
+      );
+      expect(vi.getTimerCount()).toBe(2);
+      expect(HeartbeatWheel.count).toBe(2);
+      other.stop();
+      for (const heartbeat of heartbeats) heartbeat.stop();
+      // The last one out clears the timer and drops the wheel.
+      expect(vi.getTimerCount()).toBe(0);
+      expect(HeartbeatWheel.count).toBe(0);
+    });
+
+    it("pings and times out each connection at its own time", () => {
+      const events: string[] = [];
+      const start = (name: string) =>
+        new Heartbeat(
+          1000,
+          () => events.push(`${name} ping @${performance.now() - t0}`),
+          () => events.push(`${name} timeout @${performance.now() - t0}`),
+        );
+      const t0 = performance.now();
+      const first = start("a");
+      vi.advanceTimersByTime(300);
+      start("b");
+      vi.advanceTimersByTime(400);
+      // At 700: a frame from "a" restarts its wait.
+      first.reset();
+      const third = start("c");
+      vi.advanceTimersByTime(3000);
+      expect(events).toEqual([
+        "b ping @1300",
+        "a ping @1700",
+        "c ping @1700",
+        "b timeout @1800",
+        "a timeout @2200",
+        "c timeout @2200",
+      ]);
+      expect(vi.getTimerCount()).toBe(0);
+      third.stop();
+    });
+
+    it("keeps a connection whose peer answers, and times out the one that does not", () => {
+      const events: string[] = [];
+      const quiet = new Heartbeat(
+        1000,
+        () => events.push("quiet ping"),
+        () => events.push("quiet timeout"),
+      );
+      const alive: Heartbeat = new Heartbeat(
+        1000,
+        () => {
+          events.push("alive ping");
+          // The pong comes 100 ms later.
+          setTimeout(() => alive.reset(), 100);
+        },
+        () => events.push("alive timeout"),
+      );
+      vi.advanceTimersByTime(1500);
+      expect(events).toEqual(["quiet ping", "alive ping", "quiet timeout"]);
+      vi.advanceTimersByTime(1100);
+      expect(events).toEqual(["quiet ping", "alive ping", "quiet timeout", "alive ping"]);
+      alive.stop();
+      quiet.stop();
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 });

@@ -46,6 +46,19 @@ describe("MessageQueue", () => {
       expect(queue.length).toBe(0);
     });
 
+    it("resolves with wrap(message) when given, queued or waited for", async () => {
+      const { queue } = createQueue();
+      const wrap = (message: WSMessage) => ({ wrapped: message });
+      queue.push(text("queued"));
+      expect(await queue.get(undefined, wrap)).toEqual({ wrapped: text("queued") });
+      const pending = queue.get(undefined, wrap);
+      queue.push(text("pushed"));
+      expect(await pending).toEqual({ wrapped: text("pushed") });
+      const interrupted = queue.get(undefined, wrap);
+      queue.interrupt(WS_CLOSING_MESSAGE);
+      expect(await interrupted).toEqual({ wrapped: WS_CLOSING_MESSAGE });
+    });
+
     it("rejects a second concurrent get", async () => {
       const { queue } = createQueue();
       const first = queue.get(undefined);

@@ -55,6 +55,39 @@ describe("WebSocketResponse", () => {
       expect(response.headers.has("sec-websocket-extensions")).toBe(false);
     });
 
+    it("sends the upgrade fields, then Date and Server, in one head", async () => {
+      const { response } = await exchange(upgradeRequest("/"));
+      expect(response.head.replace(/^Date: .*$/m, "Date: <date>").split("\r\n")).toEqual([
+        "HTTP/1.1 101 Switching Protocols",
+        "Upgrade: websocket",
+        "Connection: upgrade",
+        "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+        "Date: <date>",
+        expect.stringMatching(/^Server: /),
+      ]);
+    });
+
+    it("keeps the headers and cookies the handler set before prepare()", async () => {
+      await using served = await testClient(async (request) => {
+        const ws = new WebSocketResponse();
+        ws.headers.set("X-Trace", "abc");
+        ws.setCookie("session", "42");
+        await ws.prepare(request);
+        await ws.receive();
+        return ws;
+      });
+      const { response } = await exchange(upgradeRequest("/"), served);
+      const lines = response.head.split("\r\n");
+      expect(lines[0]).toBe("HTTP/1.1 101 Switching Protocols");
+      expect(lines.slice(1, 6)).toEqual([
+        "X-Trace: abc",
+        "Upgrade: websocket",
+        "Connection: upgrade",
+        "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+        "Set-Cookie: session=42; Path=/",
+      ]);
+    });
+
     it("chooses the first of the client's subprotocols that the server speaks", async () => {
       const chosen = deferred<string | undefined>();
       await using served = await testClient(async (request) => {

@@ -3,6 +3,7 @@ import { ConnectionResetError } from "@ll/http-protocol";
 import type { BaseRequest } from "@ll/server";
 import { deferred, testClient } from "@ll/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { HeartbeatWheel } from "../src/heartbeat.js";
 import {
   WebSocketResponse,
   type WebSocketResponseOptions,
@@ -149,10 +150,13 @@ describe("WebSocketResponse", () => {
       ]);
     });
 
-    it("rejects sends after close()", async () => {
+    it.each([
+      ["with permessage-deflate", true],
+      ["without permessage-deflate (frames written at once)", false],
+    ])("rejects sends after close() %s", async (_name, compress) => {
       const error = deferred<unknown>();
       await using served = await testClient(async (request) => {
-        const ws = new WebSocketResponse();
+        const ws = new WebSocketResponse({ compress });
         await ws.prepare(request);
         await ws.close();
         error.resolve(await ws.sendStr("late").catch((reason: unknown) => reason));
@@ -359,7 +363,8 @@ describe("WebSocketResponse", () => {
 
   describe("heartbeat", () => {
     it("closes with 1006 when the client does not answer a ping", async () => {
-      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      // performance too: heartbeats share one timer per interval, which reads performance.now().
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
       const { outcome, handler } = recording({ heartbeat: 1000 });
       await using served = await testClient(handler);
       const client = await connect(served.makeUrl("/"), undefined, { autoPong: false });
@@ -384,7 +389,8 @@ describe("WebSocketResponse", () => {
     });
 
     it("keeps a client that answers pings", async () => {
-      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      // performance too: heartbeats share one timer per interval, which reads performance.now().
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
       const result = deferred<WebSocketResponse>();
       await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse({ heartbeat: 1000 });
@@ -409,6 +415,47 @@ describe("WebSocketResponse", () => {
       client.close(1000);
       expect(await closed).toEqual({ code: 1000, reason: "" });
       expect((await result.promise).closeCode).toBe(1000);
+    });
+  });
+
+  describe("heartbeat of many connections", () => {
+    it("times them all with one timer and closes each silent one with 1006", async () => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+      const ended: Promise<WebSocketResponse>[] = [];
+      await using served = await testClient(async (request: BaseRequest) => {
+        const ws = new WebSocketResponse({ heartbeat: 1000 });
+        const done = deferred<WebSocketResponse>();
+        ended.push(done.promise);
+        await ws.prepare(request);
+        for await (const _message of ws) {
+          // Nothing arrives: the clients do not even answer pings.
+        }
+        done.resolve(ws);
+        return ws;
+      });
+      const clients = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          connect(served.makeUrl("/"), undefined, { autoPong: false }),
+        ),
+      );
+      expect(HeartbeatWheel.count).toBe(1);
+      expect(HeartbeatWheel.for(1000).size).toBe(3);
+      const closes = clients.map((client) => closeEvent(client));
+      const pings = clients.map((client) => once(client, "ping"));
+      await vi.advanceTimersByTimeAsync(1000);
+      await Promise.all(pings);
+      await vi.advanceTimersByTimeAsync(499);
+      for (const client of clients) expect(client.readyState).toBe(client.OPEN);
+      await vi.advanceTimersByTimeAsync(1);
+      for (const closed of closes) expect((await closed).code).toBe(1006);
+      for (const ws of await Promise.all(ended)) {
+        expect(ws.closeCode).toBe(WSCloseCode.ABNORMAL_CLOSURE);
+        expect(ws.exception()).toMatchObject({
+          name: "TimeoutError",
+          message: "No frame from the peer within 500 ms of a heartbeat ping",
+        });
+      }
+      expect(HeartbeatWheel.count).toBe(0);
     });
   });
 

@@ -229,6 +229,33 @@ describe("WebSocketResponse", () => {
       );
     });
 
+    it("corks the frames sent in one tick into one write", async () => {
+      const writes = deferred<number[]>();
+      await using served = await testClient(async (request) => {
+        const ws = new WebSocketResponse({ compress: false });
+        await ws.prepare(request);
+        const socket = request.socket;
+        const chunks: number[] = [];
+        const writev = socket._writev!.bind(socket);
+        socket._writev = (batch, callback) => {
+          chunks.push(batch.length);
+          writev(batch, callback);
+        };
+        // Each send awaits the last: they still run in one tick (microtasks).
+        for (const text of ["one", "two", "three"]) await ws.sendStr(text);
+        await new Promise((resolve) => setImmediate(resolve));
+        writes.resolve(chunks);
+        await ws.receive();
+        return ws;
+      });
+      const client = await connect(served.makeUrl("/"));
+      for (const text of ["one", "two", "three"]) {
+        expect(await nextMessage(client)).toEqual([Buffer.from(text), false]);
+      }
+      // One writev of three frames, a header and a payload each.
+      expect(await writes.promise).toEqual([6]);
+    });
+
     it("resolves sends once written, in order", async () => {
       await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse({ compress: false });
