@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { type WSMessage, WSMsgType } from "@ll/websocket";
+import { unexpectedMessage, type WSMessage, WSMsgType } from "@ll/websocket";
 import WebSocket from "ws";
 
 /** Options of `TestClient#wsConnect()`. */
@@ -170,14 +170,14 @@ export class ClientWebSocketResponse implements AsyncIterable<WSMessage> {
   /** The next message's text. @throws {TypeError} when it is not `TEXT`. */
   async receiveStr(timeout?: number): Promise<string> {
     const message = await this.receive(timeout);
-    if (message.type !== WSMsgType.TEXT) throw unexpected(message, WSMsgType.TEXT);
+    if (message.type !== WSMsgType.TEXT) throw unexpectedMessage(message, WSMsgType.TEXT);
     return message.data;
   }
 
   /** The next message's bytes. @throws {TypeError} when it is not `BINARY`. */
   async receiveBytes(timeout?: number): Promise<Buffer> {
     const message = await this.receive(timeout);
-    if (message.type !== WSMsgType.BINARY) throw unexpected(message, WSMsgType.BINARY);
+    if (message.type !== WSMsgType.BINARY) throw unexpectedMessage(message, WSMsgType.BINARY);
     return message.data;
   }
 
@@ -254,21 +254,4 @@ export class ClientWebSocketResponse implements AsyncIterable<WSMessage> {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-function typeName(type: number): string {
-  return Object.entries(WSMsgType).find(([, value]) => value === type)?.[0] ?? String(type);
-}
-
-// Worded as the server's WebSocketResponse words it.
-function unexpected(message: WSMessage, expected: WSMsgType): TypeError {
-  const data =
-    typeof message.data === "string" || typeof message.data === "number"
-      ? JSON.stringify(message.data)
-      : Buffer.isBuffer(message.data)
-        ? `<${message.data.length} bytes>`
-        : String(message.data);
-  return new TypeError(
-    `Received message ${typeName(message.type)}:${data} is not WSMsgType.${typeName(expected)}`,
-  );
 }

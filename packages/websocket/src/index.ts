@@ -21,5 +21,7 @@ export type {
   WSMessagePong,
   WSMessageText,
 } from "./ws-message.js";
+/** @internal For @ll/test-utils' client WebSocket: not part of the public API. */
+export { unexpectedMessage } from "./ws-message.js";
 export { WSMsgType } from "./ws-msg-type.js";
 export type { PerMessageDeflateOptions } from "./ws-types.js";

@@ -15,12 +15,13 @@ import {
   type PerMessageDeflateExtension,
 } from "./ws-internals.js";
 import {
+  unexpectedMessage,
   WS_CLOSED_MESSAGE,
   WS_CLOSING_MESSAGE,
   type WSMessage,
   type WSMessageError,
 } from "./ws-message.js";
-import { msgTypeName, WSMsgType } from "./ws-msg-type.js";
+import { WSMsgType } from "./ws-msg-type.js";
 import type { PerMessageDeflateOptions, ServerWebSocket } from "./ws-types.js";
 
 /** aiohttp's `THRESHOLD_CONNLOST_ACCESS`: `receive()` on a closed socket throws the 5th time. */
@@ -378,7 +379,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    */
   async receiveStr(options: WSReceiveOptions = {}): Promise<string> {
     const message = await this.receive(options.timeout);
-    if (message.type !== WSMsgType.TEXT) throw unexpected(message, WSMsgType.TEXT);
+    if (message.type !== WSMsgType.TEXT) throw unexpectedMessage(message, WSMsgType.TEXT);
     return message.data;
   }
 
@@ -388,7 +389,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    */
   async receiveBytes(options: WSReceiveOptions = {}): Promise<Buffer> {
     const message = await this.receive(options.timeout);
-    if (message.type !== WSMsgType.BINARY) throw unexpected(message, WSMsgType.BINARY);
+    if (message.type !== WSMsgType.BINARY) throw unexpectedMessage(message, WSMsgType.BINARY);
     return message.data;
   }
 
@@ -777,18 +778,6 @@ function iteratorResult(message: WSMessage): IteratorResult<WSMessage> {
 
 function errorMessage(error: Error): WSMessageError {
   return { type: WSMsgType.ERROR, data: error, extra: undefined };
-}
-
-function unexpected(message: WSMessage, expected: WSMsgType): TypeError {
-  const data =
-    typeof message.data === "string" || typeof message.data === "number"
-      ? JSON.stringify(message.data)
-      : Buffer.isBuffer(message.data)
-        ? `<${message.data.length} bytes>`
-        : String(message.data);
-  return new TypeError(
-    `Received message ${msgTypeName(message.type)}:${data} is not WSMsgType.${msgTypeName(expected)}`,
-  );
 }
 
 function positive(name: string, value: number): number {

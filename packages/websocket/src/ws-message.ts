@@ -1,4 +1,4 @@
-import { WSMsgType } from "./ws-msg-type.js";
+import { msgTypeName, WSMsgType } from "./ws-msg-type.js";
 
 /** A text message: `data` is the decoded (UTF-8 checked) string. */
 export interface WSMessageText {
@@ -90,3 +90,20 @@ export const WS_CLOSED_MESSAGE: WSMessageClosed = Object.freeze({
   data: undefined,
   extra: undefined,
 });
+
+/**
+ * The error of `receiveStr()`/`receiveBytes()`/`receiveJson()` when the next message is of
+ * another type (aiohttp's `WSMessageTypeError`), worded the same on both ends of a connection.
+ * @internal
+ */
+export function unexpectedMessage(message: WSMessage, expected: WSMsgType): TypeError {
+  const data =
+    typeof message.data === "string" || typeof message.data === "number"
+      ? JSON.stringify(message.data)
+      : Buffer.isBuffer(message.data)
+        ? `<${message.data.length} bytes>`
+        : String(message.data);
+  return new TypeError(
+    `Received message ${msgTypeName(message.type)}:${data} is not WSMsgType.${msgTypeName(expected)}`,
+  );
+}
