@@ -11,6 +11,14 @@
 // The two servers alternate for ROUNDS rounds (default 3); the median requests/s of each, the
 // server's CPU time per request, and the ratios (> 1 means @ll/server is faster / cheaper) are
 // printed. DURATION (s) sets a run's length; SCENARIOS=text,json picks some.
+//
+// Both sides replace `globalThis.Response` with a light class by default here: @hono/node-server
+// does so unless told otherwise, and @ll/server runs with `overrideGlobalResponse: true`, which
+// it leaves off by default. NO_OVERRIDE=1 measures @ll/server's default instead (Node's own
+// `Response`, which builds a stream per body) against @hono/node-server's default.
+//
+// wrk on one core is often the bottleneck, so requests/s mostly measures the load generator:
+// the server's CPU time per request is the figure to compare.
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { writeFileSync } from "node:fs";
@@ -174,7 +182,7 @@ function median(values) {
 
 async function main() {
   console.log(
-    `load generator: ${hasWrk() ? "wrk" : "autocannon"}, pinning: ${hasTaskset() ? "server core 1, load core 0" : "none"}, ${ROUNDS} rounds of ${DURATION}s`,
+    `load generator: ${hasWrk() ? "wrk" : "autocannon"}, pinning: ${hasTaskset() ? "server core 1, load core 0" : "none"}, ${ROUNDS} rounds of ${DURATION}s, @ll/server ${process.env.NO_OVERRIDE === undefined ? "with overrideGlobalResponse" : "with its default (Node's Response)"}`,
   );
   const only = process.env.SCENARIOS?.split(",");
   const scenarios = Object.keys(SCENARIOS).filter((s) => !only || only.includes(s));

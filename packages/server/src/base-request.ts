@@ -219,7 +219,17 @@ export class BaseRequest {
     const target = this.#message.path;
     const end = authorityEnd(target);
     if (end !== -1) return target.slice(target.indexOf("://") + 3, end);
-    const header = this.#message.headers.get("host");
+    // From the raw fields, not `headers`: the dict would be built for this one lookup (fetch
+    // applications ask for the URL on every request). The parser lets one Host through at most.
+    const raw = this.#message.rawHeaders;
+    let header: string | undefined;
+    for (let index = 0; index < raw.length; index += 2) {
+      const name = raw[index]!;
+      if (name.length === 4 && name.toLowerCase() === "host") {
+        header = raw[index + 1]!;
+        break;
+      }
+    }
     if (header !== undefined && header !== "") return header;
     const socket = this.#connection.socket;
     const address = socket.localAddress ?? "localhost";

@@ -19,6 +19,13 @@ export const kReal: unique symbol = Symbol("realResponse");
 /** The body and init as given, while no real `Response` was built. @internal */
 export const kDeferred: unique symbol = Symbol("deferredResponse");
 
+/** `LazyFetchResponse[kDeferredBody](value)`: the body as given, for the server. @internal */
+export const kDeferredBody: unique symbol = Symbol("deferredBody");
+/** `LazyFetchResponse[kPlainInit](response)`: the init when its headers are plain. @internal */
+export const kPlainInit: unique symbol = Symbol("plainInit");
+/** What `kDeferredBody` gives for anything but a deferred response. @internal */
+export const NOT_DEFERRED: unique symbol = Symbol("notDeferred");
+
 /** What a deferred response holds. @internal */
 export interface DeferredResponse {
   readonly body: unknown;
@@ -84,6 +91,27 @@ export class LazyFetchResponse {
 
   static error(): NativeResponse {
     return NativeResponse.error();
+  }
+
+  /**
+   * The body `value` was made with, when it is one of these whose real `Response` was never
+   * built; else {@link NOT_DEFERRED}. The server's fast path: no object is made to say so.
+   */
+  static [kDeferredBody](value: object): unknown {
+    return #body in value && value.#real === undefined ? value.#body : NOT_DEFERRED;
+  }
+
+  /**
+   * The init `response` was made with (undefined when none) when its headers are still as
+   * given and are absent or a plain object; else null (read `headers`).
+   */
+  static [kPlainInit](response: LazyFetchResponse): ResponseInit | undefined | null {
+    if (response.#headers !== undefined) return null;
+    const init = response.#init;
+    const headers = init?.headers;
+    return headers === undefined || Object.getPrototypeOf(headers) === Object.prototype
+      ? init
+      : null;
   }
 
   static [Symbol.hasInstance](value: unknown): boolean {

@@ -5,7 +5,15 @@
 
 import { ConnectionResetError } from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
-import { type DeferredResponse, kDeferred, kReal } from "./lazy-fetch-response.js";
+import {
+  type DeferredResponse,
+  kDeferred,
+  kDeferredBody,
+  kPlainInit,
+  kReal,
+  LazyFetchResponse,
+  NOT_DEFERRED,
+} from "./lazy-fetch-response.js";
 import { Response } from "./response.js";
 import { StreamResponse, type StreamResponseOptions } from "./stream-response.js";
 import { kSetContentType } from "./symbols.js";
@@ -79,6 +87,59 @@ function headerPairs(
   }
   if (setCookies !== undefined) for (const cookie of setCookies) pairs.push(["set-cookie", cookie]);
   return { pairs, contentType, contentLength, close };
+}
+
+// The Content-Type a string body gets by default, and the one `Response.json()` and most
+// frameworks give JSON: known to be plain, no need to test them.
+const TEXT_PLAIN_FETCH = "text/plain;charset=UTF-8";
+const APPLICATION_JSON = "application/json";
+
+/**
+ * The common answer of a framework under `overrideGlobalResponse`, sent without building a
+ * header list: a deferred `Response` with a string or bytes body and at most a Content-Type
+ * (as a plain object's only key, or the default of a string body). Undefined for anything
+ * else, which takes the general path.
+ */
+function sendDeferredPlain(fetchResponse: FetchResponse): StreamResponse | undefined {
+  const body = LazyFetchResponse[kDeferredBody](fetchResponse);
+  if (body === NOT_DEFERRED) return undefined;
+  if (typeof body !== "string" && !(body instanceof Uint8Array)) return undefined;
+  const init = LazyFetchResponse[kPlainInit](fetchResponse as unknown as LazyFetchResponse);
+  if (init === null) return undefined;
+  let contentType: string | undefined;
+  const headers = init?.headers as Record<string, unknown> | undefined;
+  if (headers !== undefined) {
+    for (const name in headers) {
+      const value = headers[name];
+      if (
+        contentType !== undefined ||
+        typeof value !== "string" ||
+        name.toLowerCase() !== "content-type"
+      ) {
+        return undefined;
+      }
+      contentType = value;
+    }
+  }
+  if (contentType === undefined) {
+    if (typeof body !== "string") return undefined;
+    contentType = TEXT_PLAIN_FETCH;
+  } else if (
+    contentType !== TEXT_PLAIN_FETCH &&
+    contentType !== APPLICATION_JSON &&
+    !PLAIN_VALUE_RE.test(contentType)
+  ) {
+    return undefined; // the general path validates it (and says what is wrong)
+  }
+  const status = init?.status ?? 200;
+  const statusText = init?.statusText;
+  const response = new Response();
+  if (status !== 200 || (statusText !== undefined && statusText !== "")) {
+    response.setStatus(status, statusText === "" ? undefined : statusText);
+  }
+  response.body = body;
+  response[kSetContentType](contentType);
+  return response;
 }
 
 /**
@@ -194,6 +255,8 @@ export function sendFetchResponse(
   request: BaseRequest,
   fetchResponse: FetchResponse,
 ): StreamResponse {
+  const plain = sendDeferredPlain(fetchResponse);
+  if (plain !== undefined) return plain;
   // A deferred Response (fetchHandler's overrideGlobalResponse) is read without building it.
   const deferred = (fetchResponse as Partial<Record<typeof kDeferred, DeferredResponse>>)[
     kDeferred

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { BaseRequest } from "../src/base-request.js";
 import { fetchHandler } from "../src/fetch-handler.js";
 import { Response } from "../src/response.js";
-import { toFetchRequest } from "../src/to-fetch-request.js";
+import { fetchUrl, toFetchRequest } from "../src/to-fetch-request.js";
 import { HTTPNotFound } from "../src/web-exceptions.js";
 import { RawClient, recordingLogger } from "./helpers/serve.js";
 
@@ -229,6 +229,59 @@ describe("toFetchRequest", () => {
     client.write("GET /a/../b HTTP/1.1\r\nHost: x\r\n\r\n");
     await client.untilResponses(1);
     expect(url).toBe("https://example.com/b");
+  });
+
+  it("gives the URL the WHATWG parser would, plain or not", () => {
+    const hosts = [
+      "example.com",
+      "a-b.c0.example",
+      "localhost:8080",
+      "localhost:80",
+      "localhost:443",
+      "localhost:0",
+      "localhost:65535",
+      "localhost:99999",
+      "1.2.3.4",
+      "255.255.255.255:9",
+      "256.1.1.1",
+      "01.2.3.4",
+      "1.2.3",
+      "0x7f.1",
+      "a.1",
+      "Example.COM",
+      "xn--nxasmq6b.com",
+      "a..b",
+      "a.",
+      "[::1]:8080",
+    ];
+    const targets = [
+      "/",
+      "/a/b?c=d&e=%20",
+      "/a/./b",
+      "/a/%2E%2e/b",
+      "/.well-known",
+      "/é",
+      "/a b",
+      "/'q'",
+      "/?x=/.",
+    ];
+    for (const scheme of ["http", "https"]) {
+      for (const host of hosts) {
+        for (const relUrl of targets) {
+          const href = `${scheme}://${host}${relUrl}`;
+          let expected: string;
+          try {
+            expected = new URL(href).href;
+          } catch {
+            expect(() => fetchUrl({ scheme, host, relUrl } as BaseRequest)).toThrow(
+              new TypeError(`The request has no valid absolute URL: ${JSON.stringify(href)}`),
+            );
+            continue;
+          }
+          expect(fetchUrl({ scheme, host, relUrl } as BaseRequest)).toBe(expected);
+        }
+      }
+    }
   });
 
   it("has no body for GET and a signal", async () => {

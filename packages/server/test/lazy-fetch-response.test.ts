@@ -2,6 +2,7 @@ import { testClient } from "@ll/test-utils";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { fetchHandler } from "../src/fetch-handler.js";
+import { RawClient, recordingLogger } from "./helpers/serve.js";
 
 describe("fetchHandler({ overrideGlobalResponse: true })", () => {
   it("sends deferred responses, and they still act as Responses", async () => {
@@ -24,5 +25,52 @@ describe("fetchHandler({ overrideGlobalResponse: true })", () => {
     expect(json.headers.get("content-type")).toBe("application/json");
     expect(await json.json()).toEqual({ ok: true });
     expect(await (await served.get("/read")).text()).toBe("inner:true");
+  });
+
+  it("sends the exact heads of plain answers: status, reason, Content-Type, bytes, HEAD", async () => {
+    const logger = recordingLogger();
+    await using served = await testClient(
+      fetchHandler(
+        (request) => {
+          const path = new URL(request.url).pathname;
+          if (path === "/created") {
+            return new globalThis.Response("made", { status: 201, statusText: "Made" });
+          }
+          if (path === "/bytes") {
+            return new globalThis.Response(new Uint8Array([104, 105]), {
+              headers: { "Content-Type": "application/x-bytes" },
+            });
+          }
+          if (path === "/bad-type") {
+            return new globalThis.Response("x", {
+              headers: { "content-type": "text/plain\r\nX-Injected: 1" },
+            });
+          }
+          return new globalThis.Response("Hello");
+        },
+        { overrideGlobalResponse: true },
+      ),
+      { logger },
+    );
+    const exchange = async (request: string, done: (text: string) => boolean) => {
+      const client = await RawClient.connect(served.server.port);
+      client.write(`${request} HTTP/1.1\r\nHost: example.com\r\n\r\n`);
+      return client.until(done);
+    };
+    const head = (body: string) => `Date: <date>\r\nServer: ll-server\r\n\r\n${body}`;
+    expect(await exchange("GET /created", (text) => text.endsWith("made"))).toBe(
+      `HTTP/1.1 201 Made\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 4\r\n${head("made")}`,
+    );
+    expect(await exchange("GET /bytes", (text) => text.endsWith("hi"))).toBe(
+      `HTTP/1.1 200 OK\r\nContent-Type: application/x-bytes\r\nContent-Length: 2\r\n${head("hi")}`,
+    );
+    expect(await exchange("HEAD /", (text) => text.endsWith("\r\n\r\n"))).toBe(
+      `HTTP/1.1 200 OK\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 5\r\n${head("")}`,
+    );
+    const bad = await served.get("/bad-type");
+    expect(bad.status).toBe(500);
+    expect(logger.lines[0]![1]).toEqual(
+      new TypeError('Invalid character CR (0x0d) in the value of header "content-type"'),
+    );
   });
 });
