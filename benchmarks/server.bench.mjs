@@ -13,13 +13,18 @@
 // The two servers alternate for ROUNDS rounds (default 3); the median requests/s of each, the
 // server's CPU time per request, and the ratios (> 1 means @ll/server is faster / cheaper) are
 // printed. DURATION (s) sets a run's length; SCENARIOS=keep-alive,pipelined,... picks some.
-import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
 import net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  hasTaskset,
+  hasWrk,
+  load,
+  measure,
+  serveChild,
+  sideBySide,
+  startServer,
+} from "./harness.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -69,84 +74,19 @@ async function serve(kind) {
   }
   listener.listen(0, "127.0.0.1", 8192);
   await once(listener, "listening");
-  process.on("message", (message) => {
-    if (message === "cpu") {
-      const { user, system } = process.cpuUsage();
-      process.send({ cpu: user + system });
-    }
-    if (message === "memory") {
-      globalThis.gc?.();
-      globalThis.gc?.();
-      const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-      process.send({ rss, heapUsed, external, arrayBuffers });
-    }
-  });
-  process.send({ port: listener.address().port });
-}
-
-async function startServer(kind) {
-  const pinned = hasTaskset();
-  const node = [process.execPath, "--expose-gc", SELF, "--serve", kind];
-  const child = spawn(pinned ? "taskset" : node[0], pinned ? ["-c", "1", ...node] : node.slice(1), {
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const [message] = await once(child, "message");
-  return {
-    port: message.port,
-    async cpu() {
-      child.send("cpu");
-      const [usage] = await once(child, "message");
-      return usage.cpu;
-    },
-    async memory() {
-      child.send("memory");
-      const [usage] = await once(child, "message");
-      return usage;
-    },
-    async stop() {
-      child.kill();
-      await once(child, "exit");
-    },
-  };
+  serveChild(listener);
 }
 
 // ---- load generation ---------------------------------------------------------------------------
 
-let tasksetAvailable;
-function hasTaskset() {
-  if (tasksetAvailable === undefined) {
-    try {
-      execFileSync("taskset", ["-c", "0", "true"]);
-      tasksetAvailable = true;
-    } catch {
-      tasksetAvailable = false;
-    }
-  }
-  return tasksetAvailable;
-}
-
-let wrkAvailable;
-function hasWrk() {
-  if (wrkAvailable === undefined) {
-    try {
-      execFileSync("wrk", ["--version"], { stdio: "ignore" });
-      wrkAvailable = true;
-    } catch (error) {
-      // wrk --version exits 1 after printing its version.
-      wrkAvailable = error.status === 1;
-    }
-  }
-  return wrkAvailable;
-}
-
-function luaScript(scenario) {
-  const lines = [];
+function loadOptions(scenario) {
+  const lua = [];
   if (scenario === "post-echo") {
-    lines.push('wrk.method = "POST"', `wrk.body = string.rep("x", ${POST_BODY.length})`);
+    lua.push('wrk.method = "POST"', `wrk.body = string.rep("x", ${POST_BODY.length})`);
   }
-  if (scenario === "per-request") lines.push('wrk.headers["Connection"] = "close"');
+  if (scenario === "per-request") lua.push('wrk.headers["Connection"] = "close"');
   if (scenario === "pipelined") {
-    lines.push(
+    lua.push(
       "init = function(args)",
       "  local r = {}",
       "  for i = 1, 16 do r[i] = wrk.format() end",
@@ -155,53 +95,26 @@ function luaScript(scenario) {
       "request = function() return req end",
     );
   }
-  const path = join(tmpdir(), `ll-server-bench-${scenario}.lua`);
-  writeFileSync(path, `${lines.join("\n")}\n`);
-  return path;
-}
-
-async function load(port, scenario) {
-  const url = `http://127.0.0.1:${port}/`;
-  if (hasWrk()) {
-    const args = ["-t1", `-c${CONNECTIONS}`, `-d${DURATION}s`, "-s", luaScript(scenario), url];
-    const command = hasTaskset() ? ["taskset", "-c", "0", "wrk", ...args] : ["wrk", ...args];
-    const output = await run(command);
-    const match = /Requests\/sec:\s+([\d.]+)/.exec(output);
-    const total = /(\d+) requests in/.exec(output);
-    if (match === null || total === null) throw new Error(`unexpected wrk output:\n${output}`);
-    const errors = /Non-2xx or 3xx responses: (\d+)/.exec(output);
-    if (errors !== null) throw new Error(`${errors[1]} error responses:\n${output}`);
-    return { rate: Number(match[1]), requests: Number(total[1]) };
-  }
-  const { default: autocannon } = await import("autocannon");
-  const result = await autocannon({
-    url,
+  return {
     connections: CONNECTIONS,
     duration: DURATION,
-    pipelining: scenario === "pipelined" ? 16 : 1,
-    method: scenario === "post-echo" ? "POST" : "GET",
-    body: scenario === "post-echo" ? POST_BODY : undefined,
-    headers: scenario === "per-request" ? { connection: "close" } : undefined,
-  });
-  return { rate: result.requests.average, requests: result.requests.total };
+    lua,
+    autocannon: {
+      pipelining: scenario === "pipelined" ? 16 : 1,
+      method: scenario === "post-echo" ? "POST" : "GET",
+      body: scenario === "post-echo" ? POST_BODY : undefined,
+      headers: scenario === "per-request" ? { connection: "close" } : undefined,
+    },
+  };
 }
 
-function run([command, ...args]) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`${command} exited with ${code}`)),
-    );
-  });
-}
+const startKind = (kind) => startServer(SELF, ["--serve", kind]);
+const loadScenario = (port, scenario) => load(`http://127.0.0.1:${port}/`, loadOptions(scenario));
 
 // ---- idle memory ----------------------------------------------------------------------------
 
 async function idleMemory(kind) {
-  const server = await startServer(kind);
+  const server = await startKind(kind);
   const request = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
   const before = await server.memory();
   const sockets = [];
@@ -232,11 +145,6 @@ async function idleMemory(kind) {
 
 // ---- main ------------------------------------------------------------------------------------------
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function main() {
   console.log(
     `load generator: ${hasWrk() ? "wrk" : "autocannon"}, pinning: ${hasTaskset() ? "server core 1, load core 0" : "none"}, ${ROUNDS} rounds of ${DURATION}s`,
@@ -248,26 +156,11 @@ async function main() {
   // Besides requests/s, the server's CPU time per request (process.cpuUsage() in the server
   // child): on a machine shared with other work it is steadier than a rate.
   for (const scenario of scenarios) {
-    const rates = { ll: [], node: [] };
-    const costs = { ll: [], node: [] };
-    const ratios = [];
-    const costRatios = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const kind of ["node", "ll"]) {
-        const server = await startServer(kind);
-        await load(server.port, scenario); // warm-up: let the JIT settle
-        const cpuBefore = await server.cpu();
-        const { rate, requests } = await load(server.port, scenario);
-        const cpu = (await server.cpu()) - cpuBefore;
-        rates[kind].push(rate);
-        costs[kind].push(cpu / requests);
-        await server.stop();
-      }
-      ratios.push(rates.ll.at(-1) / rates.node.at(-1));
-      costRatios.push(costs.node.at(-1) / costs.ll.at(-1));
-    }
-    console.log(
-      `${scenario.padEnd(12)} @ll/server ${median(rates.ll).toFixed(0).padStart(7)} req/s ${median(costs.ll).toFixed(2).padStart(6)} us CPU/req   node:http ${median(rates.node).toFixed(0).padStart(7)} req/s ${median(costs.node).toFixed(2).padStart(6)} us CPU/req   ratio ${median(ratios).toFixed(2)}x req/s, ${median(costRatios).toFixed(2)}x CPU  (rounds: ${ratios.map((r) => r.toFixed(2)).join(", ")} / ${costRatios.map((r) => r.toFixed(2)).join(", ")})`,
+    await sideBySide(scenario, { node: "node:http", ll: "@ll/server" }, ROUNDS, (kind) =>
+      measure(
+        () => startKind(kind),
+        (port) => loadScenario(port, scenario),
+      ),
     );
   }
   if (!only || only.includes("idle-memory")) {

@@ -8,10 +8,10 @@
 // process pinned to core 1, the load on core 0 (`taskset`, when available). The three servers
 // take turns for ROUNDS rounds (default 5) of DURATION s (default 3), so noise on a shared
 // machine hits all of them; the medians and the median of each round's ratio are printed.
-import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
+import { hasTaskset, hasWrk, load, measure, median, serveChild, startServer } from "./harness.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -50,96 +50,11 @@ async function serve(kind) {
   }
   listener.listen(0, "127.0.0.1", 8192);
   await once(listener, "listening");
-  process.on("message", (message) => {
-    if (message === "cpu") {
-      const { user, system } = process.cpuUsage();
-      process.send({ cpu: user + system });
-    }
-  });
-  process.send({ port: listener.address().port });
+  serveChild(listener);
 }
 
-let tasksetAvailable;
-function hasTaskset() {
-  if (tasksetAvailable === undefined) {
-    try {
-      execFileSync("taskset", ["-c", "0", "true"]);
-      tasksetAvailable = true;
-    } catch {
-      tasksetAvailable = false;
-    }
-  }
-  return tasksetAvailable;
-}
-
-let wrkAvailable;
-function hasWrk() {
-  if (wrkAvailable === undefined) {
-    try {
-      execFileSync("wrk", ["--version"], { stdio: "ignore" });
-      wrkAvailable = true;
-    } catch (error) {
-      // wrk --version exits 1 after printing its version.
-      wrkAvailable = error.status === 1;
-    }
-  }
-  return wrkAvailable;
-}
-
-async function startServer(kind) {
-  const node = [process.execPath, SELF, "--serve", kind];
-  const pinned = hasTaskset();
-  const child = spawn(pinned ? "taskset" : node[0], pinned ? ["-c", "1", ...node] : node.slice(1), {
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const [message] = await once(child, "message");
-  return {
-    port: message.port,
-    async cpu() {
-      child.send("cpu");
-      const [usage] = await once(child, "message");
-      return usage.cpu;
-    },
-    async stop() {
-      child.kill();
-      await once(child, "exit");
-    },
-  };
-}
-
-function run([command, ...args]) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`${command} exited with ${code}`)),
-    );
-  });
-}
-
-async function load(port) {
-  const url = `http://127.0.0.1:${port}/`;
-  if (hasWrk()) {
-    const args = ["-t1", `-c${CONNECTIONS}`, `-d${DURATION}s`, url];
-    const output = await run(
-      hasTaskset() ? ["taskset", "-c", "0", "wrk", ...args] : ["wrk", ...args],
-    );
-    const rate = /Requests\/sec:\s+([\d.]+)/.exec(output);
-    const total = /(\d+) requests in/.exec(output);
-    if (rate === null || total === null) throw new Error(`unexpected wrk output:\n${output}`);
-    return { rate: Number(rate[1]), requests: Number(total[1]) };
-  }
-  const { default: autocannon } = await import("autocannon");
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
-  return { rate: result.requests.average, requests: result.requests.total };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
+const loadOnce = (port) =>
+  load(`http://127.0.0.1:${port}/`, { connections: CONNECTIONS, duration: DURATION });
 
 async function main() {
   console.log(
@@ -149,13 +64,9 @@ async function main() {
   const costs = Object.fromEntries(KINDS.map((kind) => [kind, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const kind of KINDS) {
-      const server = await startServer(kind);
-      await load(server.port); // warm-up: let the JIT settle
-      const before = await server.cpu();
-      const { rate, requests } = await load(server.port);
-      costs[kind].push(((await server.cpu()) - before) / requests);
+      const { rate, cost } = await measure(() => startServer(SELF, ["--serve", kind]), loadOnce);
       rates[kind].push(rate);
-      await server.stop();
+      costs[kind].push(cost);
     }
   }
   const node = rates.node;

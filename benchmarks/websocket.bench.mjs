@@ -23,11 +23,12 @@
 // a third server: @ll/websocket and @ll/server as built (`npx tsc -b`) in another checkout of
 // this repository (say, `git worktree add /tmp/base main`), so a change is measured against its
 // base in the same run.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import WebSocket from "ws";
+import { hasTaskset, median, serveChild, startServer as startChild } from "./harness.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -105,67 +106,12 @@ async function serve(kind, heartbeat) {
       : await serveOurs(kind === "base" ? BASE : undefined, heartbeat);
   listener.listen(0, "127.0.0.1", 8192);
   await once(listener, "listening");
-  process.on("message", (message) => {
-    if (message === "cpu") {
-      const { user, system } = process.cpuUsage();
-      process.send({ cpu: user + system });
-    } else if (message === "memory") {
-      globalThis.gc?.();
-      globalThis.gc?.();
-      const { rss, heapUsed, external } = process.memoryUsage();
-      process.send({ rss, heapUsed, external });
-    }
-  });
-  // A clean exit, so `--cpu-prof` (SERVER_NODE_OPTIONS) writes its profile.
-  process.on("SIGINT", () => process.exit(0));
-  process.send({ port: listener.address().port });
-}
-
-let tasksetAvailable;
-function hasTaskset() {
-  if (tasksetAvailable === undefined) {
-    try {
-      execFileSync("taskset", ["-c", "0", "true"]);
-      tasksetAvailable = true;
-    } catch {
-      tasksetAvailable = false;
-    }
-  }
-  return tasksetAvailable;
+  serveChild(listener);
 }
 
 async function startServer(kind, { heartbeat = false } = {}) {
-  // SERVER_FLAGS: extra node flags for the servers, say `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-  const flags = process.env.SERVER_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const node = [
-    process.execPath,
-    "--expose-gc",
-    ...flags,
-    SELF,
-    "--serve",
-    kind,
-    String(heartbeat),
-  ];
-  const pinned = hasTaskset();
-  const child = spawn(pinned ? "taskset" : node[0], pinned ? ["-c", "1", ...node] : node.slice(1), {
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const [message] = await once(child, "message");
-  const ask = async (question) => {
-    child.send(question);
-    const [answer] = await once(child, "message");
-    return answer;
-  };
-  return {
-    kind,
-    url: `ws://127.0.0.1:${message.port}/`,
-    cpu: async () => (await ask("cpu")).cpu,
-    memory: () => ask("memory"),
-    async stop() {
-      child.kill("SIGINT");
-      await once(child, "exit");
-    },
-  };
+  const server = await startChild(SELF, ["--serve", kind, String(heartbeat)]);
+  return { ...server, kind, url: `ws://127.0.0.1:${server.port}/` };
 }
 
 // ---- load (this process) -------------------------------------------------------------------
@@ -262,11 +208,6 @@ async function idleMemory(kind) {
 }
 
 // ---- main ----------------------------------------------------------------------------------
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const NAMES = { ll: "@ll/websocket", base: "base", ws: "ws on node:http" };
 
