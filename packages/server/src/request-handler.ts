@@ -12,7 +12,8 @@ import {
 } from "./connection-timer.js";
 import { requestTracingChannel, responseFinishChannel } from "./diagnostics.js";
 import { errorResponse, renderErrorAnswer, renderProtocolError } from "./error-response.js";
-import { type LogFields, logError, logMessage } from "./log.js";
+import { requestLogFields, responseForError, responseForResult } from "./handler-result.js";
+import { logError, logMessage } from "./log.js";
 import type { ResolvedMultipartLimits } from "./multipart-limits.js";
 import { type BodyFlow, PendingRequest } from "./pending-request.js";
 import type {
@@ -33,7 +34,6 @@ import {
   kSetId,
 } from "./symbols.js";
 import { traceHandler } from "./trace-handler.js";
-import { HTTPException } from "./web-exceptions.js";
 
 // aiohttp 3.14 stops reading a connection that has this many requests waiting for an answer.
 const QUEUE_LIMIT = 32;
@@ -65,10 +65,6 @@ const PLAIN_PREPARE = StreamResponse.prototype.prepare;
 const PLAIN_WRITE_EOF = StreamResponse.prototype.writeEof;
 
 /** The fields every log entry about a request carries. */
-function logFields(request: BaseRequest): LogFields | undefined {
-  const id = request.id;
-  return id === undefined ? undefined : { requestId: id };
-}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
@@ -561,40 +557,14 @@ export class RequestHandler implements RequestConnection, BodyFlow {
         result = this.#handlerError(entry, request, error);
       }
     }
-    let response: StreamResponse;
-    if (result instanceof StreamResponse) {
-      response = result;
-    } else if (result instanceof HTTPException && entry.response?.[kOutputStarted] !== true) {
-      // aiohttp answered a returned exception (with a deprecation warning): so do we, and warn.
-      logMessage(
-        options.logger,
-        "warn",
-        `Handler for ${request.method} ${request.path} from ${request.remote} returned an HTTPException (${result.name}): throw it instead`,
-        logFields(request),
-      );
-      response = errorResponse(request, result.status, result, options.debug);
-    } else {
-      if (result !== undefined) {
-        logError(
-          options.logger,
-          `Error handling request from ${request.remote}: the handler must return a StreamResponse, got ${typeof result === "object" ? (result?.constructor?.name ?? "null") : typeof result}`,
-          undefined,
-          logFields(request),
-        );
-      } else if (entry.response === undefined) {
-        logError(
-          options.logger,
-          `Error handling request from ${request.remote}: the handler returned no response`,
-          undefined,
-          logFields(request),
-        );
-      }
-      if (entry.response?.[kOutputStarted] === true) {
-        this.#closeNow();
-        this.#current = undefined;
-        return false;
-      }
-      response = errorResponse(request, 500, undefined, options.debug);
+    const response =
+      result instanceof StreamResponse
+        ? result
+        : responseForResult(request, result, entry.response, options);
+    if (response === undefined) {
+      this.#closeNow();
+      this.#current = undefined;
+      return false;
     }
     if (response.prepare === PLAIN_PREPARE && response.writeEof === PLAIN_WRITE_EOF) {
       let done: true | Promise<void>;
@@ -664,7 +634,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       options.logger,
       `Error sending the response to ${request.remote}`,
       error,
-      logFields(request),
+      requestLogFields(request),
     );
     if (response[kOutputStarted] || (entry.response !== undefined && entry.response !== response)) {
       this.#closeNow();
@@ -692,31 +662,11 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     error: unknown,
   ): StreamResponse | undefined {
     if (this.#state !== OPEN) return undefined;
-    const options = this.#server.options;
-    const started = entry.response?.[kOutputStarted] === true;
     if (error instanceof ConnectionResetError && this.#socket.destroyed) return undefined;
-    if (!started) {
-      const response = errorResponse(request, 500, error, options.debug);
-      if (response.status === 500) {
-        logError(
-          options.logger,
-          `Error handling request from ${request.remote}`,
-          error,
-          logFields(request),
-        );
-      }
-      return response;
-    }
-    // The head (and maybe some body) is out: the only way to say "failed" is to cut the
-    // connection (a chunked body then lacks its last chunk).
-    logError(
-      options.logger,
-      `Error handling request from ${request.remote} after the response started`,
-      error,
-      logFields(request),
-    );
-    this.#closeNow();
-    return undefined;
+    const started = entry.response?.[kOutputStarted] === true;
+    const response = responseForError(request, error, started, this.#server.options);
+    if (response === undefined) this.#closeNow();
+    return response;
   }
 
   /** Keeps the connection after a response whose request body was not read: drain or close. */
