@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
 
 /** A running example. */
 export interface StartedExample {
@@ -66,4 +67,26 @@ export async function startExample(
   }
   const match = ready.exec(output)!;
   return { child, url: match[1] ?? match[0], output, waitFor };
+}
+
+/**
+ * For a smoke test file: returns `start()`, which runs the test's built example
+ * (`../dist/main.js` beside the test folder) and resolves with the URL it prints; the example
+ * is stopped after each test.
+ */
+export function useExample(
+  testUrl: string,
+  options: StartExampleOptions = { ready: /(http:\/\/\S+?:\d+\/)/ },
+): () => Promise<string> {
+  const main = new URL("../dist/main.js", testUrl);
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    child?.kill();
+    child = undefined;
+  });
+  return async () => {
+    const started = await startExample(main, options);
+    child = started.child;
+    return started.url;
+  };
 }

@@ -1,24 +1,10 @@
-import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import net from "node:net";
 import { request } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
-import { startExample } from "../../../start-example.js";
+import { describe, expect, it } from "vitest";
+import { useExample } from "../../../start-example.js";
 
-const main = new URL("../dist/main.js", import.meta.url);
-let child: ChildProcess | undefined;
-
-afterEach(() => {
-  child?.kill();
-  child = undefined;
-});
-
-/** Starts the built example on a free port and returns the URL it prints. */
-async function start(): Promise<string> {
-  const started = await startExample(main, { ready: /(http:\/\/\S+?:\d+\/)/ });
-  child = started.child;
-  return started.url;
-}
+const start = useExample(import.meta.url);
 
 /**
  * Sends `target` exactly as written (fetch and undici would normalize `..` and `%2e%2e` away)
