@@ -48,6 +48,12 @@ function isPlainTarget(target: string): boolean {
   return true;
 }
 
+/** Whether a label of `length` chars at `start`, of decimal `value`, is an IPv4 octet. */
+function isOctet(host: string, start: number, length: number, value: number): boolean {
+  // 0 to 255 without a leading zero (the URL parser reads "010" as octal).
+  return value >= 0 && value <= 255 && (length === 1 || host.charCodeAt(start) !== DIGIT_0);
+}
+
 /**
  * Whether `host` is a lower-case DNS name whose last label starts with a letter (labels of
  * a-z, 0-9 and `-`, no `xn--`), or a dotted quad without leading zeros, then an optional port of 1 to 4
@@ -67,13 +73,7 @@ function isPlainHost(host: string, defaultPort: string): boolean {
       const labelLength = index - labelStart;
       if (labelLength === 0) return false;
       labels++;
-      if (
-        value >= 0 &&
-        value <= 255 &&
-        (labelLength === 1 || host.charCodeAt(labelStart) !== DIGIT_0)
-      ) {
-        octets++;
-      }
+      if (isOctet(host, labelStart, labelLength, value)) octets++;
       if (code === COLON) break;
       labelStart = index + 1;
       value = 0;
@@ -101,13 +101,7 @@ function isPlainHost(host: string, defaultPort: string): boolean {
     const labelLength = index - labelStart;
     if (labelLength === 0) return false;
     labels++;
-    if (
-      value >= 0 &&
-      value <= 255 &&
-      (labelLength === 1 || host.charCodeAt(labelStart) !== DIGIT_0)
-    ) {
-      octets++;
-    }
+    if (isOctet(host, labelStart, labelLength, value)) octets++;
   }
   const first = host.charCodeAt(labelStart);
   if (!(first >= LOWER_A && first <= LOWER_Z) && !(labels === 4 && octets === 4)) return false;
