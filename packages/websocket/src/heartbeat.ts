@@ -201,7 +201,12 @@ export class HeartbeatWheel {
         // Stop at the first entry not yet due; expire() moves or removes each one it sees.
         let entry = list.head;
         while (entry !== undefined && entry.deadline <= now) {
-          entry.expire();
+          try {
+            entry.expire();
+          } catch {
+            // A ping to a socket that is already going away can throw: that connection is
+            // ending anyway, and it must not stop the timing of every other one on this wheel.
+          }
           entry = list.head;
         }
       }

@@ -28,6 +28,27 @@ describe("Heartbeat", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("keeps timing the others when one connection's ping throws", () => {
+    const events: string[] = [];
+    new Heartbeat(
+      1000,
+      () => {
+        throw new Error("WebSocket is not open: readyState 2 (CLOSING)");
+      },
+      () => events.push("first timeout"),
+    );
+    new Heartbeat(
+      1000,
+      () => events.push("second ping"),
+      () => events.push("second timeout"),
+    );
+    vi.advanceTimersByTime(1000);
+    expect(events).toEqual(["second ping"]);
+    vi.advanceTimersByTime(500);
+    expect(events).toEqual(["second ping", "first timeout", "second timeout"]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("restarts the interval on every reset", () => {
     const events: string[] = [];
     const heartbeat = new Heartbeat(
