@@ -1,6 +1,7 @@
 import type { BaseRequest } from "./base-request.js";
 import { errorResponse } from "./error-response.js";
 import { type LogFields, logError, logMessage } from "./log.js";
+import { sendFetchResponse } from "./send-fetch-response.js";
 import type { ResolvedServerOptions } from "./server-options.js";
 import type { StreamResponse } from "./stream-response.js";
 import { kOutputStarted } from "./symbols.js";
@@ -48,9 +49,10 @@ export function responseForError(
 
 /**
  * The answer when a handler returned something that is not a `StreamResponse` (`result`),
- * given the response it had started, if any (`current`): a returned `HTTPException` is
- * answered as if thrown, with a warning; anything else is logged and answered 500. Undefined
- * when `current` already started: the connection must be cut.
+ * given the response it had started, if any (`current`): a WHATWG `Response` is sent as
+ * `fetchHandler` sends an application's; a returned `HTTPException` is answered as if thrown,
+ * with a warning; anything else is logged and answered 500. Undefined when `current` already
+ * started: the connection must be cut.
  * @internal
  */
 export function responseForResult(
@@ -60,6 +62,13 @@ export function responseForResult(
   options: ResolvedServerOptions,
 ): StreamResponse | undefined {
   const started = current?.[kOutputStarted] === true;
+  if (result instanceof globalThis.Response) {
+    try {
+      return sendFetchResponse(request, result);
+    } catch (error) {
+      return responseForError(request, error, started, options);
+    }
+  }
   if (result instanceof HTTPException && !started) {
     // aiohttp answered a returned exception (with a deprecation warning): so do we, and warn.
     logMessage(

@@ -22,7 +22,6 @@ import type {
   RequestConnection,
 } from "./request-connection.js";
 import { pickRequestId } from "./request-id.js";
-import { sendFetchResponse } from "./send-fetch-response.js";
 import type { ServerInternals } from "./server.js";
 import { StreamResponse } from "./stream-response.js";
 import {
@@ -63,8 +62,6 @@ type ServedSocket = Socket & { [kRequestHandler]?: RequestHandler };
 
 const PLAIN_PREPARE = StreamResponse.prototype.prepare;
 const PLAIN_WRITE_EOF = StreamResponse.prototype.writeEof;
-
-/** The fields every log entry about a request carries. */
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
@@ -548,14 +545,6 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       this.#current = undefined;
       if (this.#state === OPEN) this.#closeNow();
       return false;
-    }
-    if (result instanceof globalThis.Response) {
-      // A WHATWG fetch Response: sent as fetchHandler sends an application's.
-      try {
-        result = sendFetchResponse(request, result);
-      } catch (error) {
-        result = this.#handlerError(entry, request, error);
-      }
     }
     const response =
       result instanceof StreamResponse

@@ -59,6 +59,19 @@ describe("responseForResult", () => {
     ]);
   });
 
+  it("sends a returned WHATWG Response as fetchHandler would", () => {
+    const { logger, options } = setup();
+    const fetchResponse = new globalThis.Response("made", { status: 201, statusText: "Made" });
+    const response = responseForResult(
+      makeMockedRequest("GET", "/x"),
+      fetchResponse,
+      undefined,
+      options,
+    );
+    expect([response?.status, response?.reason]).toEqual([201, "Made"]);
+    expect(logger.lines).toEqual([]);
+  });
+
   it.each([
     [{}, "the handler must return a StreamResponse, got Object"],
     ["text", "the handler must return a StreamResponse, got string"],
