@@ -685,10 +685,7 @@ export class StreamResponse {
     const head = this.#head;
     if (this.#writer === undefined && head !== undefined && this.#contentCoding === undefined) {
       // No body yet (a hand-off, say): the head goes out in one write, without a writer.
-      this.#head = undefined;
-      const output = this.#connection!.output;
-      if (!output.writable) return Promise.reject(new ConnectionResetError());
-      return output.write(head) ? RESOLVED : this.#connectionDrained();
+      return this.#writeWhole(head, undefined, false) ?? RESOLVED;
     }
     return this.#ensureWriter().drain();
   }
