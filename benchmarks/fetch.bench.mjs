@@ -12,10 +12,10 @@
 // server's CPU time per request, and the ratios (> 1 means @ll/server is faster / cheaper) are
 // printed. DURATION (s) sets a run's length; SCENARIOS=text,json picks some.
 //
-// Both sides replace `globalThis.Response` with a light class by default here: @hono/node-server
-// does so unless told otherwise, and @ll/server runs with `overrideGlobalResponse: true`, which
-// it leaves off by default. NO_OVERRIDE=1 measures @ll/server's default instead (Node's own
-// `Response`, which builds a stream per body) against @hono/node-server's default.
+// Both run with their defaults, which replace `globalThis.Response` with a light class
+// (@hono/node-server's `overrideGlobalObjects`, @ll/server's `overrideGlobalResponse`).
+// NO_OVERRIDE=1 runs @ll/server with `overrideGlobalResponse: false` (Node's own `Response`,
+// which builds a stream per body) against @hono/node-server's default.
 //
 // wrk on one core is often the bottleneck, so requests/s mostly measures the load generator:
 // the server's CPU time per request is the figure to compare.
@@ -92,7 +92,7 @@ function loadScenario(port, scenario) {
 
 async function main() {
   console.log(
-    `load generator: ${hasWrk() ? "wrk" : "autocannon"}, pinning: ${hasTaskset() ? "server core 1, load core 0" : "none"}, ${ROUNDS} rounds of ${DURATION}s, @ll/server ${process.env.NO_OVERRIDE === undefined ? "with overrideGlobalResponse" : "with its default (Node's Response)"}`,
+    `load generator: ${hasWrk() ? "wrk" : "autocannon"}, pinning: ${hasTaskset() ? "server core 1, load core 0" : "none"}, ${ROUNDS} rounds of ${DURATION}s, @ll/server ${process.env.NO_OVERRIDE === undefined ? "with its default (overrideGlobalResponse)" : "with overrideGlobalResponse: false (Node's Response)"}`,
   );
   const only = process.env.SCENARIOS?.split(",");
   const scenarios = Object.keys(SCENARIOS).filter((s) => !only || only.includes(s));

@@ -29,9 +29,12 @@ export interface FetchHandlerOptions {
   /**
    * Replaces `globalThis.Response`, for the whole process, with a subclass-compatible one that
    * keeps a string or bytes body as given until something other than the server reads it
-   * (default false). Node's own `Response` builds a stream for every body; frameworks create
-   * one per request, and that dominates the cost of a small answer. The replacement's
-   * instances are `instanceof Response`, and `instanceof` it accepts Node's responses.
+   * (default true, as `@hono/node-server` does; `false` keeps Node's own). Node's `Response`
+   * builds a stream for every body; frameworks create one per request, and that costs more
+   * than the rest of a small answer. The replacement's instances are `instanceof Response`
+   * and act as Node's (their first use of `body`, `text()`, `clone()`… builds the real one),
+   * and `instanceof` it accepts Node's responses. It is put in place when `fetchHandler` is
+   * called, never on import.
    */
   overrideGlobalResponse?: boolean;
   /**
@@ -104,7 +107,7 @@ export function fetchHandler(app: FetchApp, options: FetchHandlerOptions = {}): 
     }
     return sendFetchResponse(context.request, checkResponse(answer));
   };
-  if (options.overrideGlobalResponse === true) overrideGlobalResponse();
+  if (options.overrideGlobalResponse !== false) overrideGlobalResponse();
   return (request: BaseRequest): StreamResponse | Promise<StreamResponse> => {
     const fetchRequest = new LazyFetchRequest(request) as unknown as globalThis.Request;
     const context: FetchContext = { request };

@@ -51,6 +51,17 @@ function plainEntries(init: ResponseInit["headers"]): [string, string][] | undef
 
 const TEXT_PLAIN = "text/plain;charset=UTF-8";
 
+/** Whether a body adds no Content-Type of its own but a string's default. */
+function hasPlainBody(body: unknown): boolean {
+  return (
+    body === null ||
+    typeof body === "string" ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    body instanceof ReadableStream
+  );
+}
+
 /** @internal */
 export class LazyFetchResponse {
   #body: unknown;
@@ -79,10 +90,18 @@ export class LazyFetchResponse {
   static json(data: unknown, init?: ResponseInit): LazyFetchResponse {
     const text = JSON.stringify(data);
     if (text === undefined) throw new TypeError("Value is not JSON serializable");
-    const response = new LazyFetchResponse(text, init);
-    const headers = response.headers;
-    if (!headers.has("content-type")) headers.set("content-type", "application/json");
-    return response;
+    const given = init?.headers;
+    let headers: ConstructorParameters<typeof Headers>[0];
+    if (given === undefined) headers = { "content-type": "application/json" };
+    else {
+      headers = new Headers(given);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+    return new LazyFetchResponse(text, {
+      status: init?.status,
+      statusText: init?.statusText,
+      headers,
+    });
   }
 
   static redirect(url: string | URL, status?: number): NativeResponse {
@@ -133,6 +152,9 @@ export class LazyFetchResponse {
 
   get headers(): Headers {
     if (this.#real !== undefined) return this.#real.headers;
+    // A Blob, FormData or URLSearchParams body gives its own Content-Type: the real
+    // constructor knows which.
+    if (!hasPlainBody(this.#body)) return this[kReal].headers;
     let headers = this.#headers;
     if (headers === undefined) {
       headers = this.#headers = new Headers(this.#init?.headers);
@@ -158,7 +180,8 @@ export class LazyFetchResponse {
         {
           status: init?.status,
           statusText: init?.statusText,
-          headers: this.headers,
+          // The headers as read and changed through `headers`, else as given.
+          headers: this.#headers ?? init?.headers,
         },
       );
       this.#body = undefined;

@@ -4,6 +4,10 @@ import { describe, expect, it } from "vitest";
 import { fetchHandler } from "../src/fetch-handler.js";
 import { RawClient, recordingLogger } from "./helpers/serve.js";
 
+// Each test file runs in a process of its own: here the global Response is still Node's.
+const NativeResponse = globalThis.Response;
+type ResponseBody = ConstructorParameters<typeof globalThis.Response>[0];
+
 describe("fetchHandler({ overrideGlobalResponse: true })", () => {
   it("sends deferred responses, and they still act as Responses", async () => {
     const app = new Hono();
@@ -72,5 +76,57 @@ describe("fetchHandler({ overrideGlobalResponse: true })", () => {
     expect(logger.lines[0]![1]).toEqual(
       new TypeError('Invalid character CR (0x0d) in the value of header "content-type"'),
     );
+  });
+});
+
+describe("the deferred Response", () => {
+  it("acts as Node's: headers, body kinds, clone, errors", async () => {
+    fetchHandler(() => new globalThis.Response());
+    const Deferred = globalThis.Response;
+    expect(Deferred).not.toBe(NativeResponse);
+    const cases: [string, () => unknown][] = [
+      ["string", () => "text"],
+      ["bytes", () => new Uint8Array([1, 2])],
+      ["params", () => new URLSearchParams({ a: "1 2" })],
+      ["blob", () => new Blob(["b"], { type: "image/x-test" })],
+      ["null", () => null],
+    ];
+    for (const [, body] of cases) {
+      const made = new Deferred(body() as ResponseBody, {
+        headers: { "X-A": "1" },
+      });
+      const native = new NativeResponse(body() as ResponseBody, {
+        headers: { "X-A": "1" },
+      });
+      expect([...made.headers]).toEqual([...native.headers]);
+      expect(made.headers).not.toBe(native.headers);
+      expect(await made.clone().text()).toBe(await native.clone().text());
+      expect([made.bodyUsed, made.status, made.ok, made instanceof NativeResponse]).toEqual([
+        false,
+        200,
+        true,
+        true,
+      ]);
+    }
+    const changed = new Deferred("x");
+    changed.headers.set("x-b", "2");
+    expect(await changed.text()).toBe("x");
+    expect([...changed.headers]).toEqual([
+      ["content-type", "text/plain;charset=UTF-8"],
+      ["x-b", "2"],
+    ]);
+    expect(Object.prototype.toString.call(changed)).toBe("[object Response]");
+    expect(() => new Deferred("x", { status: 99 })).toThrow(
+      new RangeError('init["status"] must be in the range of 200 to 599, inclusive.'),
+    );
+    expect(() => new Deferred("x", { status: 204 })).toThrow(
+      new TypeError("Response constructor: Invalid response status code 204"),
+    );
+    const json = Deferred.json({ a: 1 }, { status: 201 });
+    expect([json.status, json.headers.get("content-type"), await json.json()]).toEqual([
+      201,
+      "application/json",
+      { a: 1 },
+    ]);
   });
 });

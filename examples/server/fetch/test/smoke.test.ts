@@ -12,6 +12,7 @@ describe("server fetch example", () => {
     expect(await upper.body.text()).toBe("SHOUT");
     const missing = await request(`${url}nope`);
     expect(missing.statusCode).toBe(404);
+    expect(missing.headers["content-type"]).toBe("application/json");
     expect(await missing.body.json()).toEqual({ error: "not found", path: "/nope" });
   });
 });

@@ -24,7 +24,7 @@ app.get("/events", (c) =>
   }),
 );
 
-const server = new Server(fetchHandler(app.fetch, { overrideGlobalResponse: true }));
+const server = new Server(fetchHandler(app.fetch));
 const host = process.env.HOST ?? "127.0.0.1";
 const listener = net.createServer(server.connectionListener);
 listener.listen(Number(process.env.PORT ?? 8080), host, () => {
