@@ -18,7 +18,7 @@ import type {
   RequestConnection,
 } from "./request-connection.js";
 import type { StreamReader } from "./stream-reader.js";
-import { kAbort, kConnection, kReleaseUploads, kSetId } from "./symbols.js";
+import { kAbort, kConnection, kReleaseUploads, kServerStore, kSetId } from "./symbols.js";
 import type { UploadedFile } from "./uploaded-file.js";
 import {
   HTTPBadRequest,
@@ -137,6 +137,11 @@ export class BaseRequest {
   /** @internal */
   get [kConnection](): RequestConnection {
     return this.#connection;
+  }
+
+  /** @internal */
+  get [kServerStore](): Map<symbol, unknown> {
+    return this.#connection.serverStore;
   }
 
   /** @internal */

@@ -42,6 +42,11 @@ export interface RequestConnection {
    * or when an unanswered `Expect: 100-continue` body was never read).
    */
   responseStarting(request: BaseRequest, response: StreamResponse): boolean;
+  /**
+   * State kept per server by sibling packages (`BaseRequest[kServerStore]`): the server's own
+   * map, or the connection's when no server reads it.
+   */
+  readonly serverStore: Map<symbol, unknown>;
   /** The connection's only writer: whole responses, and the sink of streamed ones. */
   readonly output: ConnectionOutput;
   /** Implements `request.detachSocket()`. */

@@ -156,6 +156,11 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     return this.#server.options.serverHeader;
   }
 
+  /** @internal */
+  get serverStore(): Map<symbol, unknown> {
+    return this.#server.store;
+  }
+
   /** Requests answered (or being answered) on this connection. */
   get requestCount(): number {
     return this.#requestsHandled;

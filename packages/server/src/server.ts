@@ -16,6 +16,8 @@ export interface ServerInternals {
   readonly handler: Handler;
   readonly options: ResolvedServerOptions;
   readonly shuttingDown: boolean;
+  /** Per-server state of sibling packages (`BaseRequest[kServerStore]`). */
+  readonly store: Map<symbol, unknown>;
   requestStarted(): void;
   connectionLost(connection: RequestHandler): void;
   socketDetached(
@@ -53,6 +55,7 @@ export class Server {
   readonly #connections = new Set<RequestHandler>();
   readonly #detached = new Map<Socket, (() => void) | undefined>();
   readonly #shutdownController = new AbortController();
+  readonly #store = new Map<symbol, unknown>();
   #requestCount = 0;
   #shuttingDown = false;
   #onEmpty: (() => void) | undefined = undefined;
@@ -81,6 +84,7 @@ export class Server {
     return {
       handler: this.handler,
       options: this.#options,
+      store: this.#store,
       get shuttingDown() {
         return server.#shuttingDown;
       },

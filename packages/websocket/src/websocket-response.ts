@@ -4,7 +4,7 @@ import type { BaseRequest } from "@ll/server";
 import { HTTPException, kPrepareUpgrade, StreamResponse } from "@ll/server";
 import { WebSocket } from "ws";
 import { websocketCloseChannel, websocketOpenChannel } from "./diagnostics.js";
-import { Heartbeat, type HeartbeatTarget } from "./heartbeat.js";
+import { Heartbeat, type HeartbeatTarget, heartbeatWheelsOf } from "./heartbeat.js";
 import { MessageQueue } from "./message-queue.js";
 import { acceptKey, checkHandshake, negotiateDeflate } from "./websocket-handshake.js";
 import { isSendableCloseCode, WSCloseCode } from "./ws-close-code.js";
@@ -295,7 +295,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     if (websocketOpenChannel.hasSubscribers) {
       websocketOpenChannel.publish({ request, ws: this, code: undefined });
     }
-    this.#start(socket, head, deflate?.extension);
+    this.#start(socket, head, deflate?.extension, request);
   }
 
   /**
@@ -534,7 +534,12 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     };
   }
 
-  #start(socket: Duplex, head: Buffer, deflate: PerMessageDeflateExtension | undefined): void {
+  #start(
+    socket: Duplex,
+    head: Buffer,
+    deflate: PerMessageDeflateExtension | undefined,
+    request: BaseRequest,
+  ): void {
     // ws's completeUpgrade(): a client that already hung up gets no WebSocket.
     if (!socket.readable || !socket.writable) socket.destroy();
     const websocket = createServerWebSocket(socket, head, {
@@ -565,6 +570,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       this.#onClose(WSCloseCode.ABNORMAL_CLOSURE);
     } else if (this.#heartbeatInterval !== undefined) {
       this.#heartbeat = new Heartbeat(
+        heartbeatWheelsOf(request),
         this.#heartbeatInterval,
         websocket,
         WebSocketResponse.#heartbeatTimeout,
