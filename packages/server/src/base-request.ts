@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import type { CIMultiDictProxy, HttpVersion, RawRequestMessage } from "@ll/http-protocol";
-import { MultiDict, MultiDictProxy } from "@ll/http-protocol";
+import { MultiDict, MultiDictProxy, releaseHeaders } from "@ll/http-protocol";
 import { cloneMessage, type MessageChanges } from "./clone-message.js";
 import { parseDateHeader, parseIfRange } from "./conditional-headers.js";
 import { decodeCookies, type GetCookiesOptions, parseCookieHeader } from "./cookies.js";
@@ -622,13 +622,19 @@ export class BaseRequest {
    * `101 Switching Protocols`) has been prepared: what is buffered is flushed, the server stops
    * reading, parsing, timing and closing the socket, and forgets the connection except for
    * `server.shutdown()`, which calls `options.onShutdown` and waits for the socket's `'close'`.
-   * When the handler then returns its response, nothing more is written.
+   * When the handler then returns its response, nothing more is written. The request keeps
+   * what a handler reads of it; `headers`, read after this, is an equal new object.
    *
    * @returns the socket and the bytes the client sent past the request head.
    * @throws {Error} when no response head was written for this request yet, or the socket was
    *   already taken over or closed.
    */
   detachSocket(options?: DetachSocketOptions): DetachedSocket {
-    return this.#connection.detachSocket(this, options);
+    const detached = this.#connection.detachSocket(this, options);
+    // The handler may keep this request for the life of the new protocol (a WebSocket's
+    // receive loop): what was built from the head to answer it goes, `headers` is built again
+    // from `rawHeaders` if read again.
+    releaseHeaders(this.#message);
+    return detached;
   }
 }

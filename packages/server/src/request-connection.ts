@@ -15,11 +15,11 @@ export interface DetachedSocket {
 /** Options of `request.detachSocket()`. */
 export interface DetachSocketOptions {
   /**
-   * Called once when `server.shutdown()` runs: close the connection gracefully (e.g. a
-   * WebSocket close 1001). The server then waits for the socket's `'close'` and destroys it
+   * Called once, with the socket, when `server.shutdown()` runs: close the connection
+   * gracefully (e.g. a WebSocket close 1001). One function can serve every connection. The server then waits for the socket's `'close'` and destroys it
    * after the shutdown timeout.
    */
-  onShutdown?: () => void;
+  onShutdown?: (socket: Socket) => void;
 }
 
 /**

@@ -7,11 +7,6 @@ import { kServerStore } from "@ll/server";
  */
 export type HeartbeatTarget = { ping(): void } | (() => void);
 
-// Phases of a Heartbeat.
-const IDLE = 0; // waiting `interval` ms from the last frame, in its wheel's ping list
-const PINGED = 1; // a ping is out, waiting `interval / 2` ms for any frame, in the pong list
-const STOPPED = 2;
-
 /**
  * The `heartbeat` option's timers, like aiohttp's `_reset_heartbeat`/`_send_heartbeat`: after
  * `interval` ms without a frame from the peer, send a ping; if still nothing (a pong or
@@ -30,10 +25,11 @@ export class Heartbeat {
   previous: Heartbeat | undefined = undefined;
   /** @internal */
   next: Heartbeat | undefined = undefined;
-  /** The wheel's list this entry is in. @internal */
+  /**
+   * The wheel's list this entry is in, which tells its phase (waiting to ping, or for an answer
+   * to a ping) and its wheel; `undefined` once stopped. @internal
+   */
   list: HeartbeatList | undefined = undefined;
-  #phase = IDLE;
-  readonly #wheel: HeartbeatWheel;
   readonly #target: HeartbeatTarget;
   readonly #onTimeout: (target: HeartbeatTarget) => void;
 
@@ -52,43 +48,51 @@ export class Heartbeat {
   ) {
     this.#target = target;
     this.#onTimeout = onTimeout;
-    this.#wheel = wheels.for(interval);
-    this.#wheel.startIdle(this);
+    wheels.for(interval).startIdle(this);
   }
 
   /** A frame arrived: the peer is alive, so restart the wait for the next ping. */
   reset(): void {
-    if (this.#phase === STOPPED) return;
-    this.#phase = IDLE;
-    this.#wheel.startIdle(this);
+    this.list?.wheel.startIdle(this);
   }
 
   /** Leaves the wheel for good (the connection is closing). */
   stop(): void {
-    if (this.#phase === STOPPED) return;
-    this.#phase = STOPPED;
-    this.#wheel.remove(this);
+    this.list?.wheel.remove(this);
   }
 
   /** The wheel says this entry is due. @internal */
   expire(): void {
-    if (this.#phase === IDLE) {
-      this.#phase = PINGED;
-      this.#wheel.startPinged(this);
+    const list = this.list;
+    if (list === undefined) return;
+    if (!list.pinged) {
+      list.wheel.startPinged(this);
       const target = this.#target;
       if (typeof target === "function") target();
       else target.ping();
-    } else if (this.#phase === PINGED) {
+    } else {
       this.stop();
       this.#onTimeout(this.#target);
     }
   }
 }
 
-/** An intrusive list of Heartbeats in deadline order (each list has one fixed delay). @internal */
+/**
+ * An intrusive list of Heartbeats in deadline order (each list has one fixed delay): a wheel's
+ * entries waiting to ping, or its entries waiting for an answer to a ping. @internal
+ */
 export class HeartbeatList {
   head: Heartbeat | undefined = undefined;
   tail: Heartbeat | undefined = undefined;
+
+  /**
+   * @param wheel the wheel the list belongs to.
+   * @param pinged whether its entries wait for an answer to a ping.
+   */
+  constructor(
+    readonly wheel: HeartbeatWheel,
+    readonly pinged: boolean,
+  ) {}
 
   append(entry: Heartbeat): void {
     entry.list = this;
@@ -155,8 +159,8 @@ export class HeartbeatWheel {
   readonly #interval: number;
   /** The owner's map of wheels, which this one leaves when its last entry does. */
   readonly #wheels: Map<number, HeartbeatWheel>;
-  readonly #idle = new HeartbeatList();
-  readonly #pinged = new HeartbeatList();
+  readonly #idle = new HeartbeatList(this, false);
+  readonly #pinged = new HeartbeatList(this, true);
   #size = 0;
   #timer: NodeJS.Timeout | undefined = undefined;
   /** When the timer fires (ms, `performance.now()` clock). */

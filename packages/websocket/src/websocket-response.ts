@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 import type { Duplex } from "node:stream";
 import { ConnectionResetError, checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { BaseRequest } from "@ll/server";
@@ -13,6 +14,7 @@ import {
   errorCloseCode,
   onCloseFrame,
   type PerMessageDeflateExtension,
+  webSocketOf,
 } from "./ws-internals.js";
 import {
   unexpectedMessage,
@@ -112,6 +114,18 @@ const RESOLVED: Promise<void> = Promise.resolve();
 // Shared by every response without its own (read only): nothing per connection.
 const NO_PROTOCOLS: readonly string[] = Object.freeze([]);
 const DEFAULT_DEFLATE: PerMessageDeflateOptions = Object.freeze({});
+
+// The hand-off's options, shared: the server calls onShutdown with the socket, which leads to
+// the response (no closure per connection).
+const SHUTDOWN = Object.freeze({
+  onShutdown(socket: Duplex): void {
+    const websocket = webSocketOf(socket);
+    if (websocket === undefined) return; // closed already
+    responseOf(websocket)
+      .close({ code: WSCloseCode.GOING_AWAY, message: "Server shutdown" })
+      .catch(() => {});
+  },
+});
 
 // ws's send() options, one object each: ws copies them, so they are shared by every send.
 const TEXT = Object.freeze({ binary: false, compress: true });
@@ -285,11 +299,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     // The head as one string, with no headers dict unless the handler made one (StreamResponse
     // then sets these on it): what prepare() would do, for less.
     this[kPrepareUpgrade](request, fields);
-    const { socket, head } = request.detachSocket({
-      onShutdown: () => {
-        this.close({ code: WSCloseCode.GOING_AWAY, message: "Server shutdown" }).catch(() => {});
-      },
-    });
+    const { socket, head } = request.detachSocket(SHUTDOWN);
     this.#protocol = protocol;
     this.#request = request;
     if (websocketOpenChannel.hasSubscribers) {
@@ -519,20 +529,26 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
 
   /** Iterates over the messages until the connection closes (`CLOSE`, `CLOSING` or `CLOSED` end it). */
   [Symbol.asyncIterator](): AsyncIterator<WSMessage> {
-    return {
-      // receive() without its promise: the result is made once, from the message itself.
-      next: (): Promise<IteratorResult<WSMessage>> => {
-        let message: WSMessage | undefined;
-        try {
-          message = this.#takeMessage();
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        if (message !== undefined) return Promise.resolve(iteratorResult(message));
-        return this.#queue!.get(this.#receiveTimeout, iteratorResult);
-      },
-    };
+    // The loop lasts as long as the connection: an object with the shared next() below, not a
+    // closure of its own.
+    const iterator: MessageIterator = { response: this, next: WebSocketResponse.#iteratorNext };
+    return iterator;
   }
+
+  // receive() without its promise: the result is made once, from the message itself.
+  static readonly #iteratorNext = function (
+    this: MessageIterator,
+  ): Promise<IteratorResult<WSMessage>> {
+    const response = this.response;
+    let message: WSMessage | undefined;
+    try {
+      message = response.#takeMessage();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (message !== undefined) return Promise.resolve(iteratorResult(message));
+    return response.#queue!.get(response.#receiveTimeout, iteratorResult);
+  };
 
   #start(
     socket: Duplex,
@@ -558,11 +574,15 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     // them on the WebSocket, which leads back to this response.
     (websocket as OwnedWebSocket)[kResponse] = this;
     websocket.on("message", WebSocketResponse.#wsMessage);
-    websocket.on("ping", WebSocketResponse.#wsPing);
-    websocket.on("pong", WebSocketResponse.#wsPong);
+    if (this.#heartbeatInterval !== undefined || !this.#autoping) {
+      // A ping or pong is news only to a heartbeat, or to a handler that gets them: ws answers
+      // pings itself. (Each listener is an entry in the WebSocket's own table of events.)
+      websocket.on("ping", WebSocketResponse.#wsPing);
+      websocket.on("pong", WebSocketResponse.#wsPong);
+    }
     websocket.on("error", WebSocketResponse.#wsError);
     websocket.on("close", WebSocketResponse.#wsClose);
-    onCloseFrame(websocket, (code, reason) => this.#onCloseFrame(code, reason), this.#autoclose);
+    onCloseFrame(websocket, WebSocketResponse.#wsCloseFrame, this.#autoclose);
     // The server may have paused the socket when it let go of it.
     socket.resume();
     if (socket.closed) {
@@ -602,6 +622,15 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
 
   static readonly #wsClose = function (this: ServerWebSocket, code: number): void {
     responseOf(this).#onClose(code);
+  };
+
+  // `this` is the WebSocket's receiver.
+  static readonly #wsCloseFrame = function (
+    this: EventEmitter,
+    code: number,
+    reason: Buffer,
+  ): void {
+    responseOf(webSocketOf(this)!).#onCloseFrame(code, reason);
   };
 
   static readonly #heartbeatTimeout = (websocket: HeartbeatTarget): void => {
@@ -768,6 +797,11 @@ type OwnedWebSocket = ServerWebSocket & { [kResponse]: WebSocketResponse };
 
 function responseOf(websocket: ServerWebSocket): WebSocketResponse {
   return (websocket as OwnedWebSocket)[kResponse];
+}
+
+/** What `[Symbol.asyncIterator]()` returns: its response, and a `next()` shared by all. */
+interface MessageIterator extends AsyncIterator<WSMessage> {
+  readonly response: WebSocketResponse;
 }
 
 /** What the async iterator yields for `message`: `CLOSE`, `CLOSING` and `CLOSED` end it. */

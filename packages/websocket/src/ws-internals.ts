@@ -95,14 +95,30 @@ export function createServerWebSocket(
 }
 
 /**
- * Calls `listener` when the peer's close frame arrives (before ws answers it). With
- * `autoReply` off, ws's own answer, which it sends from the same event by calling `close()`,
- * is suppressed: the handler answers later with its own `close()` (aiohttp's `autoclose=False`).
+ * The `ws` WebSocket that owns `owner` (its socket or its receiver): ws keeps it under its own
+ * `kWebSocket` symbol (description "websocket") on both, until the socket closes.
+ * @internal
+ */
+export function webSocketOf(owner: object): ServerWebSocket | undefined {
+  for (const symbol of Object.getOwnPropertySymbols(owner)) {
+    if (symbol.description === "websocket") {
+      return (owner as Record<symbol, ServerWebSocket | undefined>)[symbol];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Calls `listener` when the peer's close frame arrives (before ws answers it), with `this` the
+ * WebSocket's receiver ({@link webSocketOf} leads back to the WebSocket): one function can
+ * serve every connection. With `autoReply` off, ws's own answer, which it sends from the same
+ * event by calling `close()`, is suppressed: the handler answers later with its own `close()`
+ * (aiohttp's `autoclose=False`).
  * @internal
  */
 export function onCloseFrame(
   websocket: ServerWebSocket,
-  listener: (code: number, reason: Buffer) => void,
+  listener: (this: EventEmitter, code: number, reason: Buffer) => void,
   autoReply: boolean,
 ): void {
   const receiver = (websocket as unknown as ServerModeWebSocket)._receiver;
@@ -112,9 +128,9 @@ export function onCloseFrame(
     return;
   }
   let concluding = false;
-  receiver.prependListener("conclude", (code: number, reason: Buffer) => {
+  receiver.prependListener("conclude", function (this: EventEmitter, code: number, reason: Buffer) {
     concluding = true;
-    listener(code, reason);
+    listener.call(this, code, reason);
   });
   // Runs after ws's own "conclude" listener, which is the one calling close().
   receiver.on("conclude", () => {
