@@ -14,6 +14,7 @@ import {
   errorCloseCode,
   onCloseFrame,
   type PerMessageDeflateExtension,
+  serverWebSocketClass,
   webSocketOf,
 } from "./ws-internals.js";
 import {
@@ -558,7 +559,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   ): void {
     // ws's completeUpgrade(): a client that already hung up gets no WebSocket.
     if (!socket.readable || !socket.writable) socket.destroy();
-    const websocket = createServerWebSocket(socket, head, {
+    const websocket = createServerWebSocket(WebSocketResponse.#WebSocket, socket, head, {
       protocol: this.#protocol,
       deflate,
       autoPong: this.#autoping,
@@ -570,18 +571,9 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#deflate = deflate !== undefined;
     // The WebSocket has pause() and resume(): it is the queue's flow control as it is.
     this.#queue = new MessageQueue({ limit: READER_LIMIT }, websocket);
-    // The listeners are shared by every connection (no closures per connection): ws calls
-    // them on the WebSocket, which leads back to this response.
+    // The WebSocket's events go to functions shared by every connection (no closures, no
+    // listeners per connection): they get the WebSocket, which leads back to this response.
     (websocket as OwnedWebSocket)[kResponse] = this;
-    websocket.on("message", WebSocketResponse.#wsMessage);
-    if (this.#heartbeatInterval !== undefined || !this.#autoping) {
-      // A ping or pong is news only to a heartbeat, or to a handler that gets them: ws answers
-      // pings itself. (Each listener is an entry in the WebSocket's own table of events.)
-      websocket.on("ping", WebSocketResponse.#wsPing);
-      websocket.on("pong", WebSocketResponse.#wsPong);
-    }
-    websocket.on("error", WebSocketResponse.#wsError);
-    websocket.on("close", WebSocketResponse.#wsClose);
     onCloseFrame(websocket, WebSocketResponse.#wsCloseFrame, this.#autoclose);
     // The server may have paused the socket when it let go of it.
     socket.resume();
@@ -598,31 +590,25 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     }
   }
 
-  // ws's listeners, one function each for every connection: ws calls them on the WebSocket
-  // (`this`), which leads to its response. Function expressions, so `this` is not the class.
-  static readonly #wsMessage = function (
-    this: ServerWebSocket,
-    data: Buffer | ArrayBuffer | Buffer[],
-    isBinary: boolean,
-  ): void {
-    responseOf(this).#onMessage(data as Buffer, isBinary);
-  };
-
-  static readonly #wsPing = function (this: ServerWebSocket, data: Buffer): void {
-    responseOf(this).#onControl(WSMsgType.PING, data);
-  };
-
-  static readonly #wsPong = function (this: ServerWebSocket, data: Buffer): void {
-    responseOf(this).#onControl(WSMsgType.PONG, data);
-  };
-
-  static readonly #wsError = function (this: ServerWebSocket, error: Error): void {
-    responseOf(this).#onError(error);
-  };
-
-  static readonly #wsClose = function (this: ServerWebSocket, code: number): void {
-    responseOf(this).#onClose(code);
-  };
+  // The WebSocket class of every response: its events, one function each for every
+  // connection, are called on the WebSocket (`this`), which leads to its response.
+  static readonly #WebSocket = serverWebSocketClass({
+    message(data, isBinary) {
+      responseOf(this).#onMessage(data, isBinary);
+    },
+    ping(data) {
+      responseOf(this).#onControl(WSMsgType.PING, data);
+    },
+    pong(data) {
+      responseOf(this).#onControl(WSMsgType.PONG, data);
+    },
+    error(error) {
+      responseOf(this).#onError(error);
+    },
+    close(code) {
+      responseOf(this).#onClose(code);
+    },
+  });
 
   // `this` is the WebSocket's receiver.
   static readonly #wsCloseFrame = function (

@@ -46,6 +46,69 @@ export const PerMessageDeflate: PerMessageDeflateClass = wsExtras.PerMessageDefl
 /** ws's `Sec-WebSocket-Extensions` parser and formatter (RFC 6455 §9.1). @internal */
 export const extensionHeader: ExtensionHeader = wsExtras.extension;
 
+/**
+ * What a WebSocket of a {@link serverWebSocketClass} class calls instead of emitting these
+ * events, with `this` the WebSocket. @internal
+ */
+export interface ServerWebSocketEvents {
+  message(this: ServerWebSocket, data: Buffer, isBinary: boolean): void;
+  ping(this: ServerWebSocket, data: Buffer): void;
+  pong(this: ServerWebSocket, data: Buffer): void;
+  error(this: ServerWebSocket, error: Error): void;
+  close(this: ServerWebSocket, code: number): void;
+}
+
+type WebSocketConstructor = new (
+  address: null,
+  protocols: undefined,
+  options: Record<string, unknown>,
+) => WebSocket;
+
+/** A `ws` WebSocket class made by {@link serverWebSocketClass}. @internal */
+export type ServerWebSocketClass = WebSocketConstructor;
+
+/**
+ * A `ws` WebSocket class whose instances call `events` instead of emitting those events: no
+ * listener is registered, so a WebSocket keeps no table of listeners (EventEmitter's empty
+ * one is dropped too: an idle connection's memory), and each event is one call. Make it once (per set of functions), not per connection.
+ * Other events (`'open'`) are emitted as usual.
+ * @internal
+ */
+export function serverWebSocketClass(events: ServerWebSocketEvents): ServerWebSocketClass {
+  return class EventlessWebSocket extends (WebSocket as unknown as WebSocketConstructor) {
+    constructor(address: null, protocols: undefined, options: Record<string, unknown>) {
+      super(address, protocols, options);
+      // No listener is added to it: drop the empty table EventEmitter made (Node's emitter
+      // makes one again on the first listener, and reads "none" from its absence).
+      (this as unknown as { _events: undefined })._events = undefined;
+    }
+
+    // ws emits at most two arguments: named ones, so no rest array is made per message.
+    override emit(event: string | symbol, first?: unknown, second?: unknown): boolean {
+      const websocket = this as unknown as ServerWebSocket;
+      switch (event) {
+        case "message":
+          events.message.call(websocket, first as Buffer, second as boolean);
+          return true;
+        case "ping":
+          events.ping.call(websocket, first as Buffer);
+          return true;
+        case "pong":
+          events.pong.call(websocket, first as Buffer);
+          return true;
+        case "error":
+          events.error.call(websocket, first as Error);
+          return true;
+        case "close":
+          events.close.call(websocket, first as number);
+          return true;
+        default:
+          return super.emit(event, first, second);
+      }
+    }
+  };
+}
+
 /** Options of {@link createServerWebSocket}. @internal */
 export interface ServerWebSocketOptions {
   protocol: string | undefined;
@@ -56,23 +119,18 @@ export interface ServerWebSocketOptions {
 }
 
 /**
- * Puts a `ws` `WebSocket` in server mode on a socket whose 101 head was already written, as
- * `WebSocketServer#completeUpgrade()` does after writing its own head. `head` holds bytes the
+ * Puts a `ws` `WebSocket` of class `type` in server mode on a socket whose 101 head was
+ * already written, as `WebSocketServer#completeUpgrade()` does after writing its own head. `head` holds bytes the
  * client sent past the upgrade request; ws unshifts them into the socket.
  * @internal
  */
 export function createServerWebSocket(
+  type: ServerWebSocketClass,
   socket: Duplex,
   head: Buffer,
   options: ServerWebSocketOptions,
 ): ServerWebSocket {
-  const websocket = new (
-    WebSocket as unknown as new (
-      address: null,
-      protocols: undefined,
-      options: Record<string, unknown>,
-    ) => WebSocket
-  )(null, undefined, {
+  const websocket = new type(null, undefined, {
     autoPong: options.autoPong,
     closeTimeout: options.closeTimeout,
     // ws's server default: a peer that floods pings without reading the pongs is cut off.
