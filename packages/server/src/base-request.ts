@@ -622,8 +622,9 @@ export class BaseRequest {
    * `101 Switching Protocols`) has been prepared: what is buffered is flushed, the server stops
    * reading, parsing, timing and closing the socket, and forgets the connection except for
    * `server.shutdown()`, which calls `options.onShutdown` and waits for the socket's `'close'`.
-   * When the handler then returns its response, nothing more is written. The request keeps
-   * what a handler reads of it; `headers`, read after this, is an equal new object.
+   * When the handler then returns its response, nothing more is written. The request still
+   * answers whatever the handler reads of it, but keeps its header fields compactly for the
+   * life of the new protocol: `headers` and `rawHeaders` read after this are equal new objects.
    *
    * @returns the socket and the bytes the client sent past the request head.
    * @throws {Error} when no response head was written for this request yet, or the socket was

@@ -15,9 +15,9 @@ export interface DetachedSocket {
 /** Options of `request.detachSocket()`. */
 export interface DetachSocketOptions {
   /**
-   * Called once, with the socket, when `server.shutdown()` runs: close the connection
-   * gracefully (e.g. a WebSocket close 1001). One function can serve every connection. The server then waits for the socket's `'close'` and destroys it
-   * after the shutdown timeout.
+   * Called once, with the socket, when `server.shutdown()` runs (so one function can serve
+   * every connection): close the connection gracefully (e.g. a WebSocket close 1001). The
+   * server then waits for the socket's `'close'` and destroys it after the shutdown timeout.
    */
   onShutdown?: (socket: Socket) => void;
 }

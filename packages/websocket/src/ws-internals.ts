@@ -109,6 +109,8 @@ export function serverWebSocketClass(events: ServerWebSocketEvents): ServerWebSo
   };
 }
 
+const NO_EXTENSIONS: Record<string, PerMessageDeflateExtension> = Object.freeze({});
+
 /** Options of {@link createServerWebSocket}. @internal */
 export interface ServerWebSocketOptions {
   protocol: string | undefined;
@@ -138,9 +140,12 @@ export function createServerWebSocket(
   });
   const internals = websocket as unknown as ServerModeWebSocket;
   if (options.protocol !== undefined) internals._protocol = options.protocol;
-  if (options.deflate !== undefined) {
-    internals._extensions = { [PerMessageDeflate.extensionName]: options.deflate };
-  }
+  // Without one, every connection shares one empty (frozen) table: ws only reads it once
+  // made, in server mode.
+  internals._extensions =
+    options.deflate === undefined
+      ? NO_EXTENSIONS
+      : { [PerMessageDeflate.extensionName]: options.deflate };
   internals.setSocket(socket, head, {
     allowSynchronousEvents: true,
     // WebSocketServer's defaults for the limits of a message in pieces.
