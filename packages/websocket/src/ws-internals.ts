@@ -8,6 +8,8 @@ import type { PerMessageDeflateOptions, ServerWebSocket } from "./ws-types.js";
 // `PerMessageDeflate` and `extension` from its ESM entry but @types/ws does not declare them;
 // `setSocket()`, `_extensions`, `_protocol` and `_receiver` are what `WebSocketServer`'s
 // `completeUpgrade()` itself uses to put a `WebSocket` in server mode on a taken-over socket.
+// For an idle connection's memory it also overrides `emit()` (ws's events become calls, with
+// no listeners) and reads ws's `kWebSocket` link from a socket or receiver to its WebSocket.
 
 /** A negotiated permessage-deflate extension (ws `lib/permessage-deflate.js`). @internal */
 export interface PerMessageDeflateExtension {
@@ -69,9 +71,9 @@ export type ServerWebSocketClass = WebSocketConstructor;
 
 /**
  * A `ws` WebSocket class whose instances call `events` instead of emitting those events: no
- * listener is registered, so a WebSocket keeps no table of listeners (EventEmitter's empty
- * one is dropped too: an idle connection's memory), and each event is one call. Make it once (per set of functions), not per connection.
- * Other events (`'open'`) are emitted as usual.
+ * listener is registered, so a WebSocket keeps no table of listeners (EventEmitter's empty one
+ * is dropped too: an idle connection's memory), and each event is one call. Make it once per
+ * set of functions, not per connection. Other events (`'open'`) are emitted as usual.
  * @internal
  */
 export function serverWebSocketClass(events: ServerWebSocketEvents): ServerWebSocketClass {
@@ -122,8 +124,9 @@ export interface ServerWebSocketOptions {
 
 /**
  * Puts a `ws` `WebSocket` of class `type` in server mode on a socket whose 101 head was
- * already written, as `WebSocketServer#completeUpgrade()` does after writing its own head. `head` holds bytes the
- * client sent past the upgrade request; ws unshifts them into the socket.
+ * already written, as `WebSocketServer#completeUpgrade()` does after writing its own head.
+ * `head` holds bytes the client sent past the upgrade request; ws unshifts them into the
+ * socket.
  * @internal
  */
 export function createServerWebSocket(
@@ -140,8 +143,8 @@ export function createServerWebSocket(
   });
   const internals = websocket as unknown as ServerModeWebSocket;
   if (options.protocol !== undefined) internals._protocol = options.protocol;
-  // Without one, every connection shares one empty (frozen) table: ws only reads it once
-  // made, in server mode.
+  // Without permessage-deflate, every connection shares one empty (frozen) extensions table:
+  // in server mode ws only reads it.
   internals._extensions =
     options.deflate === undefined
       ? NO_EXTENSIONS
