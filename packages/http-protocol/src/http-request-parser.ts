@@ -164,7 +164,11 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
         text.slice(start, lineEnd),
       );
     }
-    const method = text.slice(start, firstSpace);
+    // GET as the constant: no copy per request (a WebSocket's request is kept for hours).
+    const method =
+      firstSpace - start === 3 && text.startsWith("GET", start)
+        ? "GET"
+        : text.slice(start, firstSpace);
     if (!isToken(method)) this.#badLine(text, start, lineEnd, "Invalid method", method);
     const path = text.slice(firstSpace + 1, secondSpace);
     const version = parseHttpVersion(text, secondSpace + 1, lineEnd);

@@ -35,6 +35,8 @@ export { HttpVersion, HttpVersion10, HttpVersion11 } from "./http-version.js";
 export { MultiDict, MultiDictProxy } from "./multi-dict.js";
 export type { HttpParserLimits } from "./parser-limits.js";
 export type { RawHttpMessage } from "./raw-http-message.js";
+/** @internal For @ll/server (a taken-over connection's request): not part of the public API. */
+export { releaseHeaders } from "./raw-http-message.js";
 export { serializeResponseHead } from "./response-head.js";
 export { STATUS_REASONS } from "./status-reasons.js";
 export type { StreamWriterSink } from "./stream-writer.js";

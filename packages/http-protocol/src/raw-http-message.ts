@@ -22,6 +22,9 @@ export interface RawHttpMessage {
   readonly contentLength: number | undefined;
 }
 
+/** What the fields of a released message are joined with: no field line can hold it. */
+const NUL = "\0";
+
 /**
  * The shared part of the parsers' message objects: plain fields, and the multi-dict built from
  * `rawHeaders` only when `headers` is first read (most servers look up a few fields, if any).
@@ -29,18 +32,57 @@ export interface RawHttpMessage {
  */
 export class HttpMessageHead {
   #headers: CIMultiDictProxy<string> | undefined = undefined;
+  #rawHeaders: readonly string[] | undefined;
+  /** `rawHeaders` joined by NUL (which no field holds), once released. */
+  #packedFields: string | undefined = undefined;
 
   constructor(
     readonly version: HttpVersion,
-    readonly rawHeaders: readonly string[],
+    rawHeaders: readonly string[],
     readonly shouldClose: boolean,
     readonly compression: "gzip" | "deflate" | "br" | undefined,
     readonly upgrade: boolean,
     readonly chunked: boolean,
     readonly contentLength: number | undefined,
-  ) {}
+  ) {
+    this.#rawHeaders = rawHeaders;
+  }
+
+  get rawHeaders(): readonly string[] {
+    if (this.#rawHeaders === undefined) {
+      this.#rawHeaders = this.#packedFields!.split(NUL);
+      this.#packedFields = undefined;
+    }
+    return this.#rawHeaders;
+  }
 
   get headers(): CIMultiDictProxy<string> {
     return (this.#headers ??= buildHeaders(this.rawHeaders));
   }
+
+  /**
+   * Drops the multi-dict `headers` built, and keeps the fields as one string instead of an
+   * array of strings (which share, and so keep, the whole head's text): both are built again
+   * on the next read.
+   */
+  releaseHeaders(): void {
+    this.#headers = undefined;
+    const rawHeaders = this.#rawHeaders;
+    if (rawHeaders === undefined || rawHeaders.length === 0) return;
+    // A field holding NUL cannot come from a parser; one set by hand stays an array.
+    for (const field of rawHeaders) if (field.includes(NUL)) return;
+    this.#packedFields = rawHeaders.join(NUL);
+    this.#rawHeaders = undefined;
+  }
+}
+
+/**
+ * Lets a parsed message that will be kept a long time (the request of a connection taken over
+ * by another protocol, kept by its handler) hold its fields as compactly as it can: the
+ * multi-dict `headers` built is dropped and `rawHeaders` kept as one string; read again, each
+ * is built again (an equal object, not the same one). Messages of other kinds are left alone.
+ * @internal
+ */
+export function releaseHeaders(message: RawHttpMessage): void {
+  if (message instanceof HttpMessageHead) message.releaseHeaders();
 }

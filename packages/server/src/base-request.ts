@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import type { CIMultiDictProxy, HttpVersion, RawRequestMessage } from "@ll/http-protocol";
-import { MultiDict, MultiDictProxy } from "@ll/http-protocol";
+import { MultiDict, MultiDictProxy, releaseHeaders } from "@ll/http-protocol";
 import { cloneMessage, type MessageChanges } from "./clone-message.js";
 import { parseDateHeader, parseIfRange } from "./conditional-headers.js";
 import { decodeCookies, type GetCookiesOptions, parseCookieHeader } from "./cookies.js";
@@ -18,7 +18,7 @@ import type {
   RequestConnection,
 } from "./request-connection.js";
 import type { StreamReader } from "./stream-reader.js";
-import { kAbort, kConnection, kReleaseUploads, kSetId } from "./symbols.js";
+import { kAbort, kConnection, kReleaseUploads, kServerStore, kSetId } from "./symbols.js";
 import type { UploadedFile } from "./uploaded-file.js";
 import {
   HTTPBadRequest,
@@ -137,6 +137,11 @@ export class BaseRequest {
   /** @internal */
   get [kConnection](): RequestConnection {
     return this.#connection;
+  }
+
+  /** @internal */
+  get [kServerStore](): Map<symbol, unknown> {
+    return this.#connection.serverStore;
   }
 
   /** @internal */
@@ -617,13 +622,20 @@ export class BaseRequest {
    * `101 Switching Protocols`) has been prepared: what is buffered is flushed, the server stops
    * reading, parsing, timing and closing the socket, and forgets the connection except for
    * `server.shutdown()`, which calls `options.onShutdown` and waits for the socket's `'close'`.
-   * When the handler then returns its response, nothing more is written.
+   * When the handler then returns its response, nothing more is written. The request still
+   * answers whatever the handler reads of it, but keeps its header fields compactly for the
+   * life of the new protocol: `headers` and `rawHeaders` read after this are equal new objects.
    *
    * @returns the socket and the bytes the client sent past the request head.
    * @throws {Error} when no response head was written for this request yet, or the socket was
    *   already taken over or closed.
    */
   detachSocket(options?: DetachSocketOptions): DetachedSocket {
-    return this.#connection.detachSocket(this, options);
+    const detached = this.#connection.detachSocket(this, options);
+    // The handler may keep this request for the life of the new protocol (a WebSocket's
+    // receive loop): what was built from the head to answer it goes, `headers` is built again
+    // from `rawHeaders` if read again.
+    releaseHeaders(this.#message);
+    return detached;
   }
 }

@@ -63,8 +63,8 @@ export type { StreamReaderOptions } from "./stream-reader.js";
 export { IncompleteReadError, LineLimitError, StreamReader } from "./stream-reader.js";
 export type { StreamResponseOptions } from "./stream-response.js";
 export { StreamResponse } from "./stream-response.js";
-/** @internal For @ll/websocket's 101 head: not part of the public API. */
-export { kPrepareUpgrade } from "./symbols.js";
+/** @internal For @ll/websocket (its 101 head, its per-server state): not part of the public API. */
+export { kPrepareUpgrade, kServerStore } from "./symbols.js";
 export { toFetchRequest } from "./to-fetch-request.js";
 export { UploadedFile } from "./uploaded-file.js";
 export type { HTTPExceptionOptions } from "./web-exceptions.js";

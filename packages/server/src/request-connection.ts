@@ -15,11 +15,11 @@ export interface DetachedSocket {
 /** Options of `request.detachSocket()`. */
 export interface DetachSocketOptions {
   /**
-   * Called once when `server.shutdown()` runs: close the connection gracefully (e.g. a
-   * WebSocket close 1001). The server then waits for the socket's `'close'` and destroys it
-   * after the shutdown timeout.
+   * Called once, with the socket, when `server.shutdown()` runs (so one function can serve
+   * every connection): close the connection gracefully (e.g. a WebSocket close 1001). The
+   * server then waits for the socket's `'close'` and destroys it after the shutdown timeout.
    */
-  onShutdown?: () => void;
+  onShutdown?: (socket: Socket) => void;
 }
 
 /**
@@ -42,6 +42,11 @@ export interface RequestConnection {
    * or when an unanswered `Expect: 100-continue` body was never read).
    */
   responseStarting(request: BaseRequest, response: StreamResponse): boolean;
+  /**
+   * State kept per server by sibling packages (`BaseRequest[kServerStore]`): the server's own
+   * map, or the connection's when no server reads it.
+   */
+  readonly serverStore: Map<symbol, unknown>;
   /** The connection's only writer: whole responses, and the sink of streamed ones. */
   readonly output: ConnectionOutput;
   /** Implements `request.detachSocket()`. */

@@ -119,6 +119,10 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     if (typeof socket.setNoDelay === "function") socket.setNoDelay(true);
     if (options.tcpKeepalive && typeof socket.setKeepAlive === "function")
       socket.setKeepAlive(true);
+    // A socket taken over from another connection (and served again): that one's 'close'
+    // listener, the same function as ours, now reaches this connection.
+    const previous = (socket as ServedSocket)[kRequestHandler];
+    if (previous !== undefined) previous.#letGo();
     (socket as ServedSocket)[kRequestHandler] = this;
     socket.on("data", RequestHandler.#socketData);
     socket.on("end", RequestHandler.#socketEnd);
@@ -154,6 +158,11 @@ export class RequestHandler implements RequestConnection, BodyFlow {
   /** @internal */
   get serverHeader(): string | null {
     return this.#server.options.serverHeader;
+  }
+
+  /** @internal */
+  get serverStore(): Map<symbol, unknown> {
+    return this.#server.store;
   }
 
   /** Requests answered (or being answered) on this connection. */
@@ -375,7 +384,12 @@ export class RequestHandler implements RequestConnection, BodyFlow {
   }
 
   #onClose(): void {
-    if (this.#state === CLOSED || this.#state === DETACHED) return;
+    if (this.#state === DETACHED) {
+      (this.#socket as ServedSocket)[kRequestHandler] = undefined;
+      this.#server.detachedSocketClosed(this.#socket);
+      return;
+    }
+    if (this.#state === CLOSED) return;
     this.#state = CLOSED;
     this.#timer!.stop();
     const entries =
@@ -796,8 +810,8 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     socket.off("data", RequestHandler.#socketData);
     socket.off("end", RequestHandler.#socketEnd);
     socket.off("error", RequestHandler.#socketError);
-    socket.off("close", RequestHandler.#socketClose);
-    (socket as ServedSocket)[kRequestHandler] = undefined;
+    // The 'close' listener stays, shared as before: it tells the server the socket is gone
+    // (a closure per taken-over socket would cost more than this connection object).
     // No listener reads it now: keep the bytes in the socket until the new owner does.
     socket.pause();
     this.#timer!.stop();
@@ -805,14 +819,27 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     this.#state = DETACHED;
     const head = this.#parser!.takeTail();
     this.#parser = undefined;
+    this.#parsing = undefined;
     for (const pending of this.#queue) {
       if (pending !== entry) pending.failBody(new Error("The connection was taken over"));
     }
+    // The handler may run for the life of the new protocol, and keep this object: keep only
+    // the request being handled (the loop's shift() of it finds an empty queue).
+    this.#queue.length = 0;
     this.#server.socketDetached(this, socket, onShutdown);
     return { socket, head };
   }
 
   // ---- closing ---------------------------------------------------------------------------
+
+  /** The socket taken over from this connection is served again: stop listening to it. */
+  #letGo(): void {
+    if (this.#state !== DETACHED) return;
+    const socket = this.#socket;
+    const server = this.#server;
+    socket.off("close", RequestHandler.#socketClose);
+    socket.once("close", () => server.detachedSocketClosed(socket));
+  }
 
   /**
    * Stops keep-alive (server shutdown): a busy connection closes after its answers; an idle

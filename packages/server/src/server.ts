@@ -16,13 +16,17 @@ export interface ServerInternals {
   readonly handler: Handler;
   readonly options: ResolvedServerOptions;
   readonly shuttingDown: boolean;
+  /** Per-server state of sibling packages (`BaseRequest[kServerStore]`). */
+  readonly store: Map<symbol, unknown>;
   requestStarted(): void;
   connectionLost(connection: RequestHandler): void;
   socketDetached(
     connection: RequestHandler,
     socket: Socket,
-    onShutdown: (() => void) | undefined,
+    onShutdown: ((socket: Socket) => void) | undefined,
   ): void;
+  /** A socket taken over from `connection` closed. */
+  detachedSocketClosed(socket: Socket): void;
 }
 
 /**
@@ -51,8 +55,9 @@ export class Server {
   readonly connectionListener: (socket: Socket) => void;
   readonly #options: ResolvedServerOptions;
   readonly #connections = new Set<RequestHandler>();
-  readonly #detached = new Map<Socket, (() => void) | undefined>();
+  readonly #detached = new Map<Socket, ((socket: Socket) => void) | undefined>();
   readonly #shutdownController = new AbortController();
+  readonly #store = new Map<symbol, unknown>();
   #requestCount = 0;
   #shuttingDown = false;
   #onEmpty: (() => void) | undefined = undefined;
@@ -81,6 +86,7 @@ export class Server {
     return {
       handler: this.handler,
       options: this.#options,
+      store: this.#store,
       get shuttingDown() {
         return server.#shuttingDown;
       },
@@ -96,13 +102,15 @@ export class Server {
       },
       socketDetached: (connection, socket, onShutdown) => {
         this.#connections.delete(connection);
+        // The connection's own 'close' listener calls detachedSocketClosed(): no closure
+        // per taken-over socket here.
         this.#detached.set(socket, onShutdown);
-        socket.once("close", () => {
-          this.#detached.delete(socket);
-          if (connectionCloseChannel.hasSubscribers) connectionCloseChannel.publish({ socket });
-          this.#checkEmpty();
-        });
-        if (this.#shuttingDown) this.#callOnShutdown(onShutdown);
+        if (this.#shuttingDown) this.#callOnShutdown(onShutdown, socket);
+      },
+      detachedSocketClosed: (socket) => {
+        this.#detached.delete(socket);
+        if (connectionCloseChannel.hasSubscribers) connectionCloseChannel.publish({ socket });
+        this.#checkEmpty();
       },
     };
   }
@@ -167,7 +175,7 @@ export class Server {
     }
     this.beginShutdown();
     for (const connection of [...this.#connections]) connection.shutdown();
-    for (const onShutdown of this.#detached.values()) this.#callOnShutdown(onShutdown);
+    for (const [socket, onShutdown] of this.#detached) this.#callOnShutdown(onShutdown, socket);
     if (this.#isEmpty()) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(
@@ -185,10 +193,10 @@ export class Server {
     });
   }
 
-  #callOnShutdown(onShutdown: (() => void) | undefined): void {
+  #callOnShutdown(onShutdown: ((socket: Socket) => void) | undefined, socket: Socket): void {
     if (onShutdown === undefined) return;
     try {
-      onShutdown();
+      onShutdown(socket);
     } catch (error) {
       logError(this.#options.logger, "Error in an onShutdown callback", error);
     }

@@ -36,6 +36,8 @@ export function createStandaloneConnection(
     // Nothing else shares the connection, so it may always stay open.
     responseStarting: () => true,
     output: new ConnectionOutput(socket),
+    // No server: what would be the server's state is this connection's.
+    serverStore: new Map(),
     detachSocket(_request: BaseRequest): DetachedSocket {
       throw new Error("A request made without a server has no connection to take over");
     },

@@ -26,3 +26,10 @@ export const kSetId: unique symbol = Symbol("setId");
  * when none was made. `@ll/websocket` uses it, so the package index exports it. @internal
  */
 export const kPrepareUpgrade: unique symbol = Symbol("prepareUpgrade");
+/**
+ * `BaseRequest`: a map owned by the request's server (one per `Server`), where sibling packages
+ * keep state that belongs to a server rather than to a module, such as `@ll/websocket`'s
+ * heartbeat timers; each keys it with a symbol of its own. Exported from the package index
+ * for them. @internal
+ */
+export const kServerStore: unique symbol = Symbol("serverStore");

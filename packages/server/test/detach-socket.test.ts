@@ -11,7 +11,7 @@ import { RawClient } from "./helpers/serve.js";
 /** A tiny protocol: after `Upgrade: echo`, every byte is sent back. */
 class EchoResponse extends StreamResponse {
   socket: Socket | undefined;
-  constructor(readonly onShutdown?: () => void) {
+  constructor(readonly onShutdown?: (socket: Socket) => void) {
     super({ status: 101, headers: { Upgrade: "echo", Connection: "upgrade" } });
   }
 
@@ -120,10 +120,10 @@ describe("BaseRequest", () => {
     });
 
     it("calls onShutdown on server shutdown and waits for the socket to close", async () => {
-      const shutdownCalled = deferred();
+      const shutdownCalled = deferred<Socket>();
       let response!: EchoResponse;
       await using served = await testClient(async (request) => {
-        response = new EchoResponse(() => shutdownCalled.resolve());
+        response = new EchoResponse((socket) => shutdownCalled.resolve(socket));
         await response.prepare(request);
         return response;
       });
@@ -133,7 +133,8 @@ describe("BaseRequest", () => {
       await client.until((text) => text === HEAD_101);
       let done = false;
       const shutdown = server.shutdown(5000).then(() => (done = true));
-      await shutdownCalled.promise;
+      // With the socket, so one function can serve every taken-over connection.
+      expect(await shutdownCalled.promise).toBe(response.socket);
       // A round trip through the detached socket: the server has run since shutdown() began.
       client.write("ping");
       await client.until((text) => text === `${HEAD_101}ping`);
@@ -143,6 +144,63 @@ describe("BaseRequest", () => {
       client.socket.end();
       await shutdown;
       expect(done).toBe(true);
+    });
+
+    it("keeps the request's headers readable after the hand-off", async () => {
+      const seen = deferred<unknown>();
+      await using served = await testClient(async (request) => {
+        const before = request.headers;
+        const response = new EchoResponse();
+        await response.prepare(request);
+        // What was built from the head to answer it is let go, and built again when read.
+        seen.resolve({
+          upgrade: request.headers.get("upgrade"),
+          host: request.headers.getAll("HOST"),
+          equal: [...request.headers.entries()].join() === [...before.entries()].join(),
+          rawHeaders: request.rawHeaders,
+        });
+        return response;
+      });
+      const client = await RawClient.connect(served.server.port);
+      client.write(UPGRADE);
+      expect(await seen.promise).toEqual({
+        upgrade: "echo",
+        host: ["x"],
+        equal: true,
+        rawHeaders: ["Host", "x", "Connection", "upgrade", "Upgrade", "echo"],
+      });
+      client.socket.destroy();
+    });
+
+    it("tells the first server when a socket it let go, served again by another, closes", async () => {
+      let second!: Awaited<ReturnType<typeof testClient>>;
+      await using first = await testClient(async (request) => {
+        const response = new StreamResponse({ status: 101 });
+        response[kPrepareUpgrade](request, [
+          ["Upgrade", "http"],
+          ["Connection", "upgrade"],
+        ]);
+        const { socket, head } = request.detachSocket();
+        // What follows is HTTP again, for the second server.
+        second.server.server.connectionListener(socket);
+        if (head.length > 0) socket.unshift(head);
+        socket.resume();
+        return response;
+      });
+      second = await testClient(() => new Response({ text: "second" }));
+      await using _second = second;
+      const client = await RawClient.connect(first.server.port);
+      client.write(`${UPGRADE}GET /next HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(await client.untilResponses(2)).toMatch(/\r\n\r\nsecond$/);
+      expect(second.server.server.connections.size).toBe(1);
+      const bothShutDown = Promise.all([
+        first.server.server.shutdown(5000),
+        second.server.server.shutdown(5000),
+      ]);
+      client.socket.end();
+      // Both resolve once the socket closed: neither waits for its timeout.
+      await bothShutDown;
+      expect(second.server.server.connections.size).toBe(0);
     });
   });
 });

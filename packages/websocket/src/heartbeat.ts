@@ -1,22 +1,21 @@
+import type { BaseRequest } from "@ll/server";
+import { kServerStore } from "@ll/server";
+
 /**
  * What a {@link Heartbeat} pings: an object with a `ping()` method (the connection's `ws`
  * WebSocket, so no closure is made for it) or a function. @internal
  */
 export type HeartbeatTarget = { ping(): void } | (() => void);
 
-// Phases of a Heartbeat.
-const IDLE = 0; // waiting `interval` ms from the last frame, in its wheel's ping list
-const PINGED = 1; // a ping is out, waiting `interval / 2` ms for any frame, in the pong list
-const STOPPED = 2;
-
 /**
  * The `heartbeat` option's timers, like aiohttp's `_reset_heartbeat`/`_send_heartbeat`: after
  * `interval` ms without a frame from the peer, send a ping; if still nothing (a pong or
  * anything else) comes within `interval / 2` ms, the peer is gone.
  *
- * A Heartbeat is an entry in a {@link HeartbeatWheel} shared by every connection with the same
- * interval: one Node timer serves them all, so an idle connection costs this small object
- * instead of timers and closures of its own, and a frame only moves it to the end of a list.
+ * A Heartbeat is an entry in a {@link HeartbeatWheel} shared by every connection of one owner
+ * (a `Server`) with the same interval: one Node timer serves them all, so an idle connection
+ * costs this small object instead of timers and closures of its own, and a frame only moves it
+ * to the end of a list.
  * @internal
  */
 export class Heartbeat {
@@ -26,62 +25,74 @@ export class Heartbeat {
   previous: Heartbeat | undefined = undefined;
   /** @internal */
   next: Heartbeat | undefined = undefined;
-  /** The wheel's list this entry is in. @internal */
+  /**
+   * The wheel's list this entry is in, which tells its phase (waiting to ping, or for an answer
+   * to a ping) and its wheel; `undefined` once stopped. @internal
+   */
   list: HeartbeatList | undefined = undefined;
-  #phase = IDLE;
-  readonly #wheel: HeartbeatWheel;
   readonly #target: HeartbeatTarget;
   readonly #onTimeout: (target: HeartbeatTarget) => void;
 
   /**
+   * @param wheels the owner's wheels: this entry joins the one of `interval`.
+   * @param interval ms without a frame before a ping.
    * @param target what to ping.
    * @param onTimeout called with `target` when no frame answered a ping in time: one function
    *   can then serve every connection.
    */
   constructor(
+    wheels: HeartbeatWheels,
     interval: number,
     target: HeartbeatTarget,
     onTimeout: (target: HeartbeatTarget) => void,
   ) {
     this.#target = target;
     this.#onTimeout = onTimeout;
-    this.#wheel = HeartbeatWheel.for(interval);
-    this.#wheel.startIdle(this);
+    wheels.for(interval).startIdle(this);
   }
 
   /** A frame arrived: the peer is alive, so restart the wait for the next ping. */
   reset(): void {
-    if (this.#phase === STOPPED) return;
-    this.#phase = IDLE;
-    this.#wheel.startIdle(this);
+    this.list?.wheel.startIdle(this);
   }
 
   /** Leaves the wheel for good (the connection is closing). */
   stop(): void {
-    if (this.#phase === STOPPED) return;
-    this.#phase = STOPPED;
-    this.#wheel.remove(this);
+    this.list?.wheel.remove(this);
   }
 
   /** The wheel says this entry is due. @internal */
   expire(): void {
-    if (this.#phase === IDLE) {
-      this.#phase = PINGED;
-      this.#wheel.startPinged(this);
+    const list = this.list;
+    if (list === undefined) return;
+    if (!list.pinged) {
+      list.wheel.startPinged(this);
       const target = this.#target;
       if (typeof target === "function") target();
       else target.ping();
-    } else if (this.#phase === PINGED) {
+    } else {
       this.stop();
       this.#onTimeout(this.#target);
     }
   }
 }
 
-/** An intrusive list of Heartbeats in deadline order (each list has one fixed delay). @internal */
+/**
+ * An intrusive list of Heartbeats in deadline order (each list has one fixed delay): a wheel's
+ * entries waiting to ping, or its entries waiting for an answer to a ping. @internal
+ */
 export class HeartbeatList {
   head: Heartbeat | undefined = undefined;
   tail: Heartbeat | undefined = undefined;
+
+  /**
+   * @param wheel the wheel the list belongs to.
+   * @param pinged whether its entries wait for an answer to a ping.
+   */
+  constructor(
+    readonly wheel: HeartbeatWheel,
+    readonly pinged: boolean,
+  ) {}
 
   append(entry: Heartbeat): void {
     entry.list = this;
@@ -104,36 +115,52 @@ export class HeartbeatList {
 }
 
 /**
- * The one timer of every Heartbeat with the same interval. Its entries sit in two lists, one
- * per delay (`interval` before a ping, `interval / 2` after it); every entry joins a list at
- * the tail with a deadline of now + that delay, so each list stays in deadline order and the
- * timer only ever waits for the earlier of the two heads. Deadlines are on the monotonic
- * `performance.now()` clock, like Node's own timers, so a change of the system time moves none. A wheel exists while it has
- * entries: the last one to leave clears the timer and drops the wheel, so nothing is kept
- * (or keeps the process alive) between uses.
+ * The heartbeat wheels of one owner (a `Server`, through the map its requests expose), one per
+ * interval in use: connections of different servers never share a timer, and nothing is kept
+ * at module level.
  * @internal
  */
-export class HeartbeatWheel {
-  static readonly #wheels = new Map<number, HeartbeatWheel>();
+export class HeartbeatWheels {
+  readonly #wheels = new Map<number, HeartbeatWheel>();
 
   /** The wheel of `interval`, made on first use. */
-  static for(interval: number): HeartbeatWheel {
-    let wheel = HeartbeatWheel.#wheels.get(interval);
+  for(interval: number): HeartbeatWheel {
+    let wheel = this.#wheels.get(interval);
     if (wheel === undefined) {
-      wheel = new HeartbeatWheel(interval);
-      HeartbeatWheel.#wheels.set(interval, wheel);
+      wheel = new HeartbeatWheel(interval, this.#wheels);
+      this.#wheels.set(interval, wheel);
     }
     return wheel;
   }
 
-  /** How many wheels (so Node timers) heartbeats use now: one per interval in use. */
-  static get count(): number {
-    return HeartbeatWheel.#wheels.size;
+  /** How many wheels (so Node timers) this owner's heartbeats use now: one per interval in use. */
+  get count(): number {
+    return this.#wheels.size;
   }
 
+  /** How many connections the wheel of `interval` times (0 when there is none). */
+  size(interval: number): number {
+    return this.#wheels.get(interval)?.size ?? 0;
+  }
+}
+
+/**
+ * The one timer of every Heartbeat of one owner with the same interval. Its entries sit in two
+ * lists, one per delay (`interval` before a ping, `interval / 2` after it); every entry joins a
+ * list at the tail with a deadline of now + that delay, so each list stays in deadline order
+ * and the timer only ever waits for the earlier of the two heads. Deadlines are on the
+ * monotonic `performance.now()` clock, like Node's own timers, so a change of the system time
+ * moves none. A wheel exists while it has entries: the last one to leave clears the timer and
+ * drops the wheel from its owner's map, so nothing is kept (or keeps the process alive)
+ * between uses; the timer is unref'd, so idle WebSockets alone do not keep it alive either.
+ * @internal
+ */
+export class HeartbeatWheel {
   readonly #interval: number;
-  readonly #idle = new HeartbeatList();
-  readonly #pinged = new HeartbeatList();
+  /** The owner's map of wheels, which this one leaves when its last entry does. */
+  readonly #wheels: Map<number, HeartbeatWheel>;
+  readonly #idle = new HeartbeatList(this, false);
+  readonly #pinged = new HeartbeatList(this, true);
   #size = 0;
   #timer: NodeJS.Timeout | undefined = undefined;
   /** When the timer fires (ms, `performance.now()` clock). */
@@ -141,8 +168,9 @@ export class HeartbeatWheel {
   /** The timer callback runs: it arms the timer itself when done. */
   #firing = false;
 
-  private constructor(interval: number) {
+  constructor(interval: number, wheels: Map<number, HeartbeatWheel>) {
     this.#interval = interval;
+    this.#wheels = wheels;
   }
 
   /** How many connections this wheel times. */
@@ -167,7 +195,7 @@ export class HeartbeatWheel {
     if (this.#size > 0) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    HeartbeatWheel.#wheels.delete(this.#interval);
+    this.#wheels.delete(this.#interval);
   }
 
   #enter(list: HeartbeatList, entry: Heartbeat, delay: number): void {
@@ -189,6 +217,8 @@ export class HeartbeatWheel {
     clearTimeout(this.#timer);
     this.#timerAt = at;
     this.#timer = setTimeout(this.#onTimer, Math.max(0, at - performance.now()));
+    // Heartbeats watch connections; the sockets, not this timer, keep the process alive.
+    this.#timer.unref();
   }
 
   readonly #onTimer = (): void => {
@@ -218,4 +248,22 @@ export class HeartbeatWheel {
     const pingedAt = this.#pinged.head?.deadline ?? Number.POSITIVE_INFINITY;
     this.#arm(Math.min(idleAt, pingedAt));
   };
+}
+
+/** Where a server keeps its {@link HeartbeatWheels} (in the map its requests expose). */
+const kHeartbeatWheels = Symbol("heartbeatWheels");
+
+/**
+ * The heartbeat wheels of `request`'s server, made on first use: every connection of a server
+ * with the same heartbeat interval shares one timer, and no two servers share one.
+ * @internal
+ */
+export function heartbeatWheelsOf(request: BaseRequest): HeartbeatWheels {
+  const store = request[kServerStore];
+  let wheels = store.get(kHeartbeatWheels) as HeartbeatWheels | undefined;
+  if (wheels === undefined) {
+    wheels = new HeartbeatWheels();
+    store.set(kHeartbeatWheels, wheels);
+  }
+  return wheels;
 }

@@ -1,13 +1,5 @@
 import type { WSMessage } from "./ws-message.js";
 
-interface Waiter {
-  // biome-ignore lint/suspicious/noExplicitAny: resolves with `wrap(message)`, whatever get() was asked for.
-  resolve(value: any): void;
-  reject(error: Error): void;
-  wrap: ((message: WSMessage) => unknown) | undefined;
-  timer: NodeJS.Timeout | undefined;
-}
-
 /**
  * What a {@link MessageQueue} pauses and resumes; called as methods, so an object that has
  * them already (the `ws` WebSocket) serves without a closure. @internal
@@ -32,12 +24,19 @@ export interface MessageQueueOptions extends Partial<MessageQueueFlow> {
  * @internal
  */
 export class MessageQueue {
-  readonly #items: WSMessage[] = [];
+  // Made on the first message queued: a connection whose handler waits in receive() (most of
+  // them, most of the time) never needs one.
+  #items: WSMessage[] | undefined = undefined;
   readonly #limit: number;
   readonly #flow: MessageQueueFlow;
   #size = 0;
   #paused = false;
-  #waiter: Waiter | undefined;
+  // The waiting get(), in fields of the queue rather than an object per wait (only its timer
+  // rejects it).
+  // biome-ignore lint/suspicious/noExplicitAny: resolves with `wrap(message)`, whatever get() was asked for.
+  #resolve: ((value: any) => void) | undefined = undefined;
+  #wrap: ((message: WSMessage) => unknown) | undefined = undefined;
+  #timer: NodeJS.Timeout | undefined = undefined;
 
   constructor(options: MessageQueueOptions & MessageQueueFlow);
   constructor(options: MessageQueueOptions, flow: MessageQueueFlow);
@@ -48,21 +47,21 @@ export class MessageQueue {
 
   /** Whether a `get()` is waiting for a message. */
   get waiting(): boolean {
-    return this.#waiter !== undefined;
+    return this.#resolve !== undefined;
   }
 
   /** How many messages are queued. */
   get length(): number {
-    return this.#items.length;
+    return this.#items === undefined ? 0 : this.#items.length;
   }
 
   /** Hands `message` to the waiting reader, or queues it. */
   push(message: WSMessage): void {
-    if (this.#waiter !== undefined) {
-      this.#resolve(message);
+    if (this.#resolve !== undefined) {
+      this.#deliver(message);
       return;
     }
-    this.#items.push(message);
+    (this.#items ??= []).push(message);
     this.#size += sizeOf(message);
     if (!this.#paused && this.#size > this.#limit) {
       this.#paused = true;
@@ -72,7 +71,7 @@ export class MessageQueue {
 
   /** The next queued message, or `undefined` when none is queued (it does not wait). */
   shift(): WSMessage | undefined {
-    const message = this.#items.shift();
+    const message = this.#items?.shift();
     if (message === undefined) return undefined;
     this.#size -= sizeOf(message);
     if (this.#paused && this.#size < this.#limit) {
@@ -93,30 +92,29 @@ export class MessageQueue {
   get(timeout: number | undefined, wrap?: (message: WSMessage) => unknown): Promise<unknown> {
     const queued = this.shift();
     if (queued !== undefined) return Promise.resolve(wrap === undefined ? queued : wrap(queued));
-    if (this.#waiter !== undefined) {
+    if (this.#resolve !== undefined) {
       return Promise.reject(new Error("Concurrent call to receive() is not allowed"));
     }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, wrap, timer: undefined };
+      this.#resolve = resolve;
+      this.#wrap = wrap;
       if (timeout !== undefined && timeout > 0) {
-        waiter.timer = setTimeout(() => {
-          this.#settle().reject(
-            new DOMException(`No message received within ${timeout} ms`, "TimeoutError"),
-          );
+        this.#timer = setTimeout(() => {
+          this.#settle();
+          reject(new DOMException(`No message received within ${timeout} ms`, "TimeoutError"));
         }, timeout);
       }
-      this.#waiter = waiter;
     });
   }
 
   /** Resolves a waiting `get()` with `message`, bypassing the queue; no-op when none waits. */
   interrupt(message: WSMessage): void {
-    if (this.#waiter !== undefined) this.#resolve(message);
+    if (this.#resolve !== undefined) this.#deliver(message);
   }
 
   /** Drops every queued message (the connection is closed: nobody will read them). */
   clear(): void {
-    this.#items.length = 0;
+    if (this.#items !== undefined) this.#items.length = 0;
     this.#size = 0;
     if (this.#paused) {
       this.#paused = false;
@@ -124,16 +122,21 @@ export class MessageQueue {
     }
   }
 
-  #resolve(message: WSMessage): void {
-    const waiter = this.#settle();
-    waiter.resolve(waiter.wrap === undefined ? message : waiter.wrap(message));
+  #deliver(message: WSMessage): void {
+    const resolve = this.#resolve!;
+    const wrap = this.#wrap;
+    this.#settle();
+    resolve(wrap === undefined ? message : wrap(message));
   }
 
-  #settle(): Waiter {
-    const waiter = this.#waiter!;
-    this.#waiter = undefined;
-    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-    return waiter;
+  /** Forgets the waiting get() (which its caller then settles). */
+  #settle(): void {
+    this.#resolve = undefined;
+    this.#wrap = undefined;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
   }
 }
 

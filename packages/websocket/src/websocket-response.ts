@@ -1,10 +1,11 @@
+import type { EventEmitter } from "node:events";
 import type { Duplex } from "node:stream";
 import { ConnectionResetError, checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { BaseRequest } from "@ll/server";
 import { HTTPException, kPrepareUpgrade, StreamResponse } from "@ll/server";
 import { WebSocket } from "ws";
 import { websocketCloseChannel, websocketOpenChannel } from "./diagnostics.js";
-import { Heartbeat, type HeartbeatTarget } from "./heartbeat.js";
+import { Heartbeat, type HeartbeatTarget, heartbeatWheelsOf } from "./heartbeat.js";
 import { MessageQueue } from "./message-queue.js";
 import { acceptKey, checkHandshake, negotiateDeflate } from "./websocket-handshake.js";
 import { isSendableCloseCode, WSCloseCode } from "./ws-close-code.js";
@@ -13,6 +14,8 @@ import {
   errorCloseCode,
   onCloseFrame,
   type PerMessageDeflateExtension,
+  serverWebSocketClass,
+  webSocketOf,
 } from "./ws-internals.js";
 import {
   unexpectedMessage,
@@ -112,6 +115,18 @@ const RESOLVED: Promise<void> = Promise.resolve();
 // Shared by every response without its own (read only): nothing per connection.
 const NO_PROTOCOLS: readonly string[] = Object.freeze([]);
 const DEFAULT_DEFLATE: PerMessageDeflateOptions = Object.freeze({});
+
+// The hand-off's options, shared: the server calls onShutdown with the socket, which leads to
+// the response (no closure per connection).
+const SHUTDOWN = Object.freeze({
+  onShutdown(socket: Duplex): void {
+    const websocket = webSocketOf(socket);
+    if (websocket === undefined) return; // closed already
+    responseOf(websocket)
+      .close({ code: WSCloseCode.GOING_AWAY, message: "Server shutdown" })
+      .catch(() => {});
+  },
+});
 
 // ws's send() options, one object each: ws copies them, so they are shared by every send.
 const TEXT = Object.freeze({ binary: false, compress: true });
@@ -285,17 +300,13 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     // The head as one string, with no headers dict unless the handler made one (StreamResponse
     // then sets these on it): what prepare() would do, for less.
     this[kPrepareUpgrade](request, fields);
-    const { socket, head } = request.detachSocket({
-      onShutdown: () => {
-        this.close({ code: WSCloseCode.GOING_AWAY, message: "Server shutdown" }).catch(() => {});
-      },
-    });
+    const { socket, head } = request.detachSocket(SHUTDOWN);
     this.#protocol = protocol;
     this.#request = request;
     if (websocketOpenChannel.hasSubscribers) {
       websocketOpenChannel.publish({ request, ws: this, code: undefined });
     }
-    this.#start(socket, head, deflate?.extension);
+    this.#start(socket, head, deflate?.extension, request);
   }
 
   /**
@@ -519,25 +530,36 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
 
   /** Iterates over the messages until the connection closes (`CLOSE`, `CLOSING` or `CLOSED` end it). */
   [Symbol.asyncIterator](): AsyncIterator<WSMessage> {
-    return {
-      // receive() without its promise: the result is made once, from the message itself.
-      next: (): Promise<IteratorResult<WSMessage>> => {
-        let message: WSMessage | undefined;
-        try {
-          message = this.#takeMessage();
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        if (message !== undefined) return Promise.resolve(iteratorResult(message));
-        return this.#queue!.get(this.#receiveTimeout, iteratorResult);
-      },
-    };
+    // The loop lasts as long as the connection: an object with the shared next() below, not a
+    // closure of its own.
+    const iterator: MessageIterator = { response: this, next: WebSocketResponse.#iteratorNext };
+    return iterator;
   }
 
-  #start(socket: Duplex, head: Buffer, deflate: PerMessageDeflateExtension | undefined): void {
+  // receive() without its promise: the result is made once, from the message itself.
+  static readonly #iteratorNext = function (
+    this: MessageIterator,
+  ): Promise<IteratorResult<WSMessage>> {
+    const response = this.response;
+    let message: WSMessage | undefined;
+    try {
+      message = response.#takeMessage();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (message !== undefined) return Promise.resolve(iteratorResult(message));
+    return response.#queue!.get(response.#receiveTimeout, iteratorResult);
+  };
+
+  #start(
+    socket: Duplex,
+    head: Buffer,
+    deflate: PerMessageDeflateExtension | undefined,
+    request: BaseRequest,
+  ): void {
     // ws's completeUpgrade(): a client that already hung up gets no WebSocket.
     if (!socket.readable || !socket.writable) socket.destroy();
-    const websocket = createServerWebSocket(socket, head, {
+    const websocket = createServerWebSocket(WebSocketResponse.#WebSocket, socket, head, {
       protocol: this.#protocol,
       deflate,
       autoPong: this.#autoping,
@@ -549,15 +571,10 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#deflate = deflate !== undefined;
     // The WebSocket has pause() and resume(): it is the queue's flow control as it is.
     this.#queue = new MessageQueue({ limit: READER_LIMIT }, websocket);
-    // The listeners are shared by every connection (no closures per connection): ws calls
-    // them on the WebSocket, which leads back to this response.
+    // The WebSocket's events go to functions shared by every connection (no closures, no
+    // listeners per connection): they get the WebSocket, which leads back to this response.
     (websocket as OwnedWebSocket)[kResponse] = this;
-    websocket.on("message", WebSocketResponse.#wsMessage);
-    websocket.on("ping", WebSocketResponse.#wsPing);
-    websocket.on("pong", WebSocketResponse.#wsPong);
-    websocket.on("error", WebSocketResponse.#wsError);
-    websocket.on("close", WebSocketResponse.#wsClose);
-    onCloseFrame(websocket, (code, reason) => this.#onCloseFrame(code, reason), this.#autoclose);
+    onCloseFrame(websocket, WebSocketResponse.#wsCloseFrame, this.#autoclose);
     // The server may have paused the socket when it let go of it.
     socket.resume();
     if (socket.closed) {
@@ -565,6 +582,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       this.#onClose(WSCloseCode.ABNORMAL_CLOSURE);
     } else if (this.#heartbeatInterval !== undefined) {
       this.#heartbeat = new Heartbeat(
+        heartbeatWheelsOf(request),
         this.#heartbeatInterval,
         websocket,
         WebSocketResponse.#heartbeatTimeout,
@@ -572,30 +590,33 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     }
   }
 
-  // ws's listeners, one function each for every connection: ws calls them on the WebSocket
-  // (`this`), which leads to its response. Function expressions, so `this` is not the class.
-  static readonly #wsMessage = function (
-    this: ServerWebSocket,
-    data: Buffer | ArrayBuffer | Buffer[],
-    isBinary: boolean,
+  // The WebSocket class of every response: its events, one function each for every
+  // connection, are called on the WebSocket (`this`), which leads to its response.
+  static readonly #WebSocket = serverWebSocketClass({
+    message(data, isBinary) {
+      responseOf(this).#onMessage(data, isBinary);
+    },
+    ping(data) {
+      responseOf(this).#onControl(WSMsgType.PING, data);
+    },
+    pong(data) {
+      responseOf(this).#onControl(WSMsgType.PONG, data);
+    },
+    error(error) {
+      responseOf(this).#onError(error);
+    },
+    close(code) {
+      responseOf(this).#onClose(code);
+    },
+  });
+
+  // `this` is the WebSocket's receiver.
+  static readonly #wsCloseFrame = function (
+    this: EventEmitter,
+    code: number,
+    reason: Buffer,
   ): void {
-    responseOf(this).#onMessage(data as Buffer, isBinary);
-  };
-
-  static readonly #wsPing = function (this: ServerWebSocket, data: Buffer): void {
-    responseOf(this).#onControl(WSMsgType.PING, data);
-  };
-
-  static readonly #wsPong = function (this: ServerWebSocket, data: Buffer): void {
-    responseOf(this).#onControl(WSMsgType.PONG, data);
-  };
-
-  static readonly #wsError = function (this: ServerWebSocket, error: Error): void {
-    responseOf(this).#onError(error);
-  };
-
-  static readonly #wsClose = function (this: ServerWebSocket, code: number): void {
-    responseOf(this).#onClose(code);
+    responseOf(webSocketOf(this)!).#onCloseFrame(code, reason);
   };
 
   static readonly #heartbeatTimeout = (websocket: HeartbeatTarget): void => {
@@ -762,6 +783,11 @@ type OwnedWebSocket = ServerWebSocket & { [kResponse]: WebSocketResponse };
 
 function responseOf(websocket: ServerWebSocket): WebSocketResponse {
   return (websocket as OwnedWebSocket)[kResponse];
+}
+
+/** What `[Symbol.asyncIterator]()` returns: its response, and a `next()` shared by all. */
+interface MessageIterator extends AsyncIterator<WSMessage> {
+  readonly response: WebSocketResponse;
 }
 
 /** What the async iterator yields for `message`: `CLOSE`, `CLOSING` and `CLOSED` end it. */

@@ -8,6 +8,8 @@ import type { PerMessageDeflateOptions, ServerWebSocket } from "./ws-types.js";
 // `PerMessageDeflate` and `extension` from its ESM entry but @types/ws does not declare them;
 // `setSocket()`, `_extensions`, `_protocol` and `_receiver` are what `WebSocketServer`'s
 // `completeUpgrade()` itself uses to put a `WebSocket` in server mode on a taken-over socket.
+// For an idle connection's memory it also overrides `emit()` (ws's events become calls, with
+// no listeners) and reads ws's `kWebSocket` link from a socket or receiver to its WebSocket.
 
 /** A negotiated permessage-deflate extension (ws `lib/permessage-deflate.js`). @internal */
 export interface PerMessageDeflateExtension {
@@ -46,6 +48,71 @@ export const PerMessageDeflate: PerMessageDeflateClass = wsExtras.PerMessageDefl
 /** ws's `Sec-WebSocket-Extensions` parser and formatter (RFC 6455 §9.1). @internal */
 export const extensionHeader: ExtensionHeader = wsExtras.extension;
 
+/**
+ * What a WebSocket of a {@link serverWebSocketClass} class calls instead of emitting these
+ * events, with `this` the WebSocket. @internal
+ */
+export interface ServerWebSocketEvents {
+  message(this: ServerWebSocket, data: Buffer, isBinary: boolean): void;
+  ping(this: ServerWebSocket, data: Buffer): void;
+  pong(this: ServerWebSocket, data: Buffer): void;
+  error(this: ServerWebSocket, error: Error): void;
+  close(this: ServerWebSocket, code: number): void;
+}
+
+type WebSocketConstructor = new (
+  address: null,
+  protocols: undefined,
+  options: Record<string, unknown>,
+) => WebSocket;
+
+/** A `ws` WebSocket class made by {@link serverWebSocketClass}. @internal */
+export type ServerWebSocketClass = WebSocketConstructor;
+
+/**
+ * A `ws` WebSocket class whose instances call `events` instead of emitting those events: no
+ * listener is registered, so a WebSocket keeps no table of listeners (EventEmitter's empty one
+ * is dropped too: an idle connection's memory), and each event is one call. Make it once per
+ * set of functions, not per connection. Other events (`'open'`) are emitted as usual.
+ * @internal
+ */
+export function serverWebSocketClass(events: ServerWebSocketEvents): ServerWebSocketClass {
+  return class EventlessWebSocket extends (WebSocket as unknown as WebSocketConstructor) {
+    constructor(address: null, protocols: undefined, options: Record<string, unknown>) {
+      super(address, protocols, options);
+      // No listener is added to it: drop the empty table EventEmitter made (Node's emitter
+      // makes one again on the first listener, and reads "none" from its absence).
+      (this as unknown as { _events: undefined })._events = undefined;
+    }
+
+    // ws emits at most two arguments: named ones, so no rest array is made per message.
+    override emit(event: string | symbol, first?: unknown, second?: unknown): boolean {
+      const websocket = this as unknown as ServerWebSocket;
+      switch (event) {
+        case "message":
+          events.message.call(websocket, first as Buffer, second as boolean);
+          return true;
+        case "ping":
+          events.ping.call(websocket, first as Buffer);
+          return true;
+        case "pong":
+          events.pong.call(websocket, first as Buffer);
+          return true;
+        case "error":
+          events.error.call(websocket, first as Error);
+          return true;
+        case "close":
+          events.close.call(websocket, first as number);
+          return true;
+        default:
+          return super.emit(event, first, second);
+      }
+    }
+  };
+}
+
+const NO_EXTENSIONS: Record<string, PerMessageDeflateExtension> = Object.freeze({});
+
 /** Options of {@link createServerWebSocket}. @internal */
 export interface ServerWebSocketOptions {
   protocol: string | undefined;
@@ -56,23 +123,19 @@ export interface ServerWebSocketOptions {
 }
 
 /**
- * Puts a `ws` `WebSocket` in server mode on a socket whose 101 head was already written, as
- * `WebSocketServer#completeUpgrade()` does after writing its own head. `head` holds bytes the
- * client sent past the upgrade request; ws unshifts them into the socket.
+ * Puts a `ws` `WebSocket` of class `type` in server mode on a socket whose 101 head was
+ * already written, as `WebSocketServer#completeUpgrade()` does after writing its own head.
+ * `head` holds bytes the client sent past the upgrade request; ws unshifts them into the
+ * socket.
  * @internal
  */
 export function createServerWebSocket(
+  type: ServerWebSocketClass,
   socket: Duplex,
   head: Buffer,
   options: ServerWebSocketOptions,
 ): ServerWebSocket {
-  const websocket = new (
-    WebSocket as unknown as new (
-      address: null,
-      protocols: undefined,
-      options: Record<string, unknown>,
-    ) => WebSocket
-  )(null, undefined, {
+  const websocket = new type(null, undefined, {
     autoPong: options.autoPong,
     closeTimeout: options.closeTimeout,
     // ws's server default: a peer that floods pings without reading the pongs is cut off.
@@ -80,9 +143,12 @@ export function createServerWebSocket(
   });
   const internals = websocket as unknown as ServerModeWebSocket;
   if (options.protocol !== undefined) internals._protocol = options.protocol;
-  if (options.deflate !== undefined) {
-    internals._extensions = { [PerMessageDeflate.extensionName]: options.deflate };
-  }
+  // Without permessage-deflate, every connection shares one empty (frozen) extensions table:
+  // in server mode ws only reads it.
+  internals._extensions =
+    options.deflate === undefined
+      ? NO_EXTENSIONS
+      : { [PerMessageDeflate.extensionName]: options.deflate };
   internals.setSocket(socket, head, {
     allowSynchronousEvents: true,
     // WebSocketServer's defaults for the limits of a message in pieces.
@@ -95,14 +161,30 @@ export function createServerWebSocket(
 }
 
 /**
- * Calls `listener` when the peer's close frame arrives (before ws answers it). With
- * `autoReply` off, ws's own answer, which it sends from the same event by calling `close()`,
- * is suppressed: the handler answers later with its own `close()` (aiohttp's `autoclose=False`).
+ * The `ws` WebSocket that owns `owner` (its socket or its receiver): ws keeps it under its own
+ * `kWebSocket` symbol (description "websocket") on both, until the socket closes.
+ * @internal
+ */
+export function webSocketOf(owner: object): ServerWebSocket | undefined {
+  for (const symbol of Object.getOwnPropertySymbols(owner)) {
+    if (symbol.description === "websocket") {
+      return (owner as Record<symbol, ServerWebSocket | undefined>)[symbol];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Calls `listener` when the peer's close frame arrives (before ws answers it), with `this` the
+ * WebSocket's receiver ({@link webSocketOf} leads back to the WebSocket): one function can
+ * serve every connection. With `autoReply` off, ws's own answer, which it sends from the same
+ * event by calling `close()`, is suppressed: the handler answers later with its own `close()`
+ * (aiohttp's `autoclose=False`).
  * @internal
  */
 export function onCloseFrame(
   websocket: ServerWebSocket,
-  listener: (code: number, reason: Buffer) => void,
+  listener: (this: EventEmitter, code: number, reason: Buffer) => void,
   autoReply: boolean,
 ): void {
   const receiver = (websocket as unknown as ServerModeWebSocket)._receiver;
@@ -112,9 +194,9 @@ export function onCloseFrame(
     return;
   }
   let concluding = false;
-  receiver.prependListener("conclude", (code: number, reason: Buffer) => {
+  receiver.prependListener("conclude", function (this: EventEmitter, code: number, reason: Buffer) {
     concluding = true;
-    listener(code, reason);
+    listener.call(this, code, reason);
   });
   // Runs after ws's own "conclude" listener, which is the one calling close().
   receiver.on("conclude", () => {

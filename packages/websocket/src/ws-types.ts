@@ -47,11 +47,4 @@ export interface ServerWebSocket {
   terminate(): void;
   pause(): void;
   resume(): void;
-  on(
-    event: "message",
-    listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void,
-  ): this;
-  on(event: "ping" | "pong", listener: (data: Buffer) => void): this;
-  on(event: "error", listener: (error: Error) => void): this;
-  on(event: "close", listener: (code: number, reason: Buffer) => void): this;
 }

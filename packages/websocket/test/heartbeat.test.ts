@@ -1,9 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Heartbeat, HeartbeatWheel } from "../src/heartbeat.js";
+import { Heartbeat, HeartbeatWheels } from "../src/heartbeat.js";
 
 describe("Heartbeat", () => {
+  // Each test's own owner of wheels, as each Server has its own.
+  let wheels: HeartbeatWheels;
+
   beforeEach(() => {
     vi.useFakeTimers();
+    wheels = new HeartbeatWheels();
   });
 
   afterEach(() => {
@@ -13,6 +17,7 @@ describe("Heartbeat", () => {
   it("pings after the interval and times out half an interval later", () => {
     const events: string[] = [];
     new Heartbeat(
+      wheels,
       1000,
       () => events.push("ping"),
       () => events.push("timeout"),
@@ -31,6 +36,7 @@ describe("Heartbeat", () => {
   it("keeps timing the others when one connection's ping throws", () => {
     const events: string[] = [];
     new Heartbeat(
+      wheels,
       1000,
       () => {
         throw new Error("WebSocket is not open: readyState 2 (CLOSING)");
@@ -38,6 +44,7 @@ describe("Heartbeat", () => {
       () => events.push("first timeout"),
     );
     new Heartbeat(
+      wheels,
       1000,
       () => events.push("second ping"),
       () => events.push("second timeout"),
@@ -52,6 +59,7 @@ describe("Heartbeat", () => {
   it("restarts the interval on every reset", () => {
     const events: string[] = [];
     const heartbeat = new Heartbeat(
+      wheels,
       1000,
       () => events.push("ping"),
       () => events.push("timeout"),
@@ -75,6 +83,7 @@ describe("Heartbeat", () => {
   it("does nothing after stop", () => {
     const events: string[] = [];
     const heartbeat = new Heartbeat(
+      wheels,
       1000,
       () => events.push("ping"),
       () => events.push("timeout"),
@@ -94,7 +103,7 @@ describe("Heartbeat", () => {
       },
     };
     const timedOut: unknown[] = [];
-    new Heartbeat(1000, target, (which) => timedOut.push(which));
+    new Heartbeat(wheels, 1000, target, (which) => timedOut.push(which));
     vi.advanceTimersByTime(1500);
     expect(target.pings).toBe(1);
     expect(timedOut).toEqual([target]);
@@ -106,31 +115,80 @@ describe("Heartbeat", () => {
         { length: 100 },
         () =>
           new Heartbeat(
+            wheels,
             1000,
             () => {},
             () => {},
           ),
       );
       expect(vi.getTimerCount()).toBe(1);
-      expect(HeartbeatWheel.for(1000).size).toBe(100);
+      expect(wheels.size(1000)).toBe(100);
       const other = new Heartbeat(
+        wheels,
         2000,
         () => {},
         () => {},
       );
       expect(vi.getTimerCount()).toBe(2);
-      expect(HeartbeatWheel.count).toBe(2);
+      expect(wheels.count).toBe(2);
       other.stop();
       for (const heartbeat of heartbeats) heartbeat.stop();
       // The last one out clears the timer and drops the wheel.
       expect(vi.getTimerCount()).toBe(0);
-      expect(HeartbeatWheel.count).toBe(0);
+      expect(wheels.count).toBe(0);
+    });
+
+    it("gives each owner its own wheels, with a timer each", () => {
+      const other = new HeartbeatWheels();
+      const events: string[] = [];
+      const first = new Heartbeat(
+        wheels,
+        1000,
+        () => events.push("first ping"),
+        () => events.push("first timeout"),
+      );
+      const second = new Heartbeat(
+        other,
+        1000,
+        () => events.push("second ping"),
+        () => events.push("second timeout"),
+      );
+      expect(wheels.size(1000)).toBe(1);
+      expect(other.size(1000)).toBe(1);
+      expect(vi.getTimerCount()).toBe(2);
+      first.stop();
+      // The other owner's wheel keeps its timer and its entry.
+      expect(wheels.count).toBe(0);
+      expect(other.count).toBe(1);
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(1000);
+      expect(events).toEqual(["second ping"]);
+      second.stop();
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it("does not keep the process alive with its timer", () => {
+      vi.useRealTimers();
+      // Node lists the timers that keep the event loop alive as "Timeout" resources.
+      const refTimers = () =>
+        process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
+      const before = refTimers();
+      const heartbeat = new Heartbeat(
+        wheels,
+        60_000,
+        () => {},
+        () => {},
+      );
+      expect(wheels.count).toBe(1);
+      expect(refTimers()).toBe(before);
+      heartbeat.stop();
     });
 
     it("pings and times out each connection at its own time", () => {
       const events: string[] = [];
       const start = (name: string) =>
         new Heartbeat(
+          wheels,
           1000,
           () => events.push(`${name} ping @${performance.now() - t0}`),
           () => events.push(`${name} timeout @${performance.now() - t0}`),
@@ -159,11 +217,13 @@ describe("Heartbeat", () => {
     it("keeps a connection whose peer answers, and times out the one that does not", () => {
       const events: string[] = [];
       const quiet = new Heartbeat(
+        wheels,
         1000,
         () => events.push("quiet ping"),
         () => events.push("quiet timeout"),
       );
       const alive: Heartbeat = new Heartbeat(
+        wheels,
         1000,
         () => {
           events.push("alive ping");

@@ -3,7 +3,7 @@ import { ConnectionResetError } from "@ll/http-protocol";
 import type { BaseRequest } from "@ll/server";
 import { deferred, testClient } from "@ll/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { HeartbeatWheel } from "../src/heartbeat.js";
+import { type HeartbeatWheels, heartbeatWheelsOf } from "../src/heartbeat.js";
 import {
   WebSocketResponse,
   type WebSocketResponseOptions,
@@ -422,7 +422,9 @@ describe("WebSocketResponse", () => {
     it("times them all with one timer and closes each silent one with 1006", async () => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
       const ended: Promise<WebSocketResponse>[] = [];
+      let wheels: HeartbeatWheels | undefined;
       await using served = await testClient(async (request: BaseRequest) => {
+        wheels = heartbeatWheelsOf(request);
         const ws = new WebSocketResponse({ heartbeat: 1000 });
         const done = deferred<WebSocketResponse>();
         ended.push(done.promise);
@@ -438,8 +440,9 @@ describe("WebSocketResponse", () => {
           connect(served.makeUrl("/"), undefined, { autoPong: false }),
         ),
       );
-      expect(HeartbeatWheel.count).toBe(1);
-      expect(HeartbeatWheel.for(1000).size).toBe(3);
+      expect(wheels!.count).toBe(1);
+      expect(wheels!.size(1000)).toBe(3);
+      expect(vi.getTimerCount()).toBe(1);
       const closes = clients.map((client) => closeEvent(client));
       const pings = clients.map((client) => once(client, "ping"));
       await vi.advanceTimersByTimeAsync(1000);
@@ -455,7 +458,44 @@ describe("WebSocketResponse", () => {
           message: "No frame from the peer within 500 ms of a heartbeat ping",
         });
       }
-      expect(HeartbeatWheel.count).toBe(0);
+      expect(wheels!.count).toBe(0);
+    });
+
+    it("gives each server its own timer, so one server's connections never share another's", async () => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+      const wheels: HeartbeatWheels[] = [];
+      const ended: Promise<void>[] = [];
+      const handler = async (request: BaseRequest) => {
+        const ws = new WebSocketResponse({ heartbeat: 1000 });
+        const done = deferred<void>();
+        ended.push(done.promise);
+        await ws.prepare(request);
+        wheels.push(heartbeatWheelsOf(request));
+        for await (const _message of ws) {
+          // Nothing arrives.
+        }
+        done.resolve();
+        return ws;
+      };
+      await using first = await testClient(handler);
+      await using second = await testClient(handler);
+      const clients = [
+        await connect(first.makeUrl("/")),
+        await connect(first.makeUrl("/")),
+        await connect(second.makeUrl("/")),
+      ];
+      expect(wheels).toHaveLength(3);
+      const [firstWheels, alsoFirstWheels, secondWheels] = wheels;
+      expect(alsoFirstWheels).toBe(firstWheels);
+      expect(secondWheels).not.toBe(firstWheels);
+      expect(firstWheels!.size(1000)).toBe(2);
+      expect(secondWheels!.size(1000)).toBe(1);
+      expect(vi.getTimerCount()).toBe(2);
+      // The second server's only connection goes: its wheel is dropped, the first server's runs on.
+      clients[2]!.close(1000);
+      await ended[2];
+      expect(secondWheels!.count).toBe(0);
+      expect(firstWheels!.size(1000)).toBe(2);
     });
   });
 

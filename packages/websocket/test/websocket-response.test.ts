@@ -49,6 +49,32 @@ describe("WebSocketResponse", () => {
       expect(await nextMessage(client)).toEqual([Buffer.from("héllo wörld"), false]);
     });
 
+    it("still reads the request's headers once the connection is taken over", async () => {
+      await using served = await testClient(async (request: BaseRequest) => {
+        const ws = new WebSocketResponse();
+        await ws.prepare(request);
+        // After the hand-off the request keeps its fields compactly, and builds them again.
+        await ws.receive();
+        await ws.sendJson({
+          version: request.headers.get("Sec-WebSocket-Version"),
+          custom: request.headers.getAll("x-custom"),
+          raw: request.rawHeaders.filter((_field, index) => index % 2 === 0).includes("X-Custom"),
+        });
+        await ws.close();
+        return ws;
+      });
+      const client = await connect(served.makeUrl("/"), undefined, {
+        headers: { "X-Custom": "one, two" },
+      });
+      client.send("go");
+      const [data] = await nextMessage(client);
+      expect(JSON.parse(data.toString())).toEqual({
+        version: "13",
+        custom: ["one, two"],
+        raw: true,
+      });
+    });
+
     it("echoes binary", async () => {
       const { handler } = echoServer();
       await using served = await testClient(handler);
