@@ -105,7 +105,13 @@ export class Server {
         // The connection's own 'close' listener calls detachedSocketClosed(): no closure
         // per taken-over socket here.
         this.#detached.set(socket, onShutdown);
-        if (this.#shuttingDown) this.#callOnShutdown(onShutdown, socket);
+        // Shutting down already: the new protocol is told once it is set up on the socket
+        // (the caller of detachSocket() builds it right after), not before it exists.
+        if (this.#shuttingDown) {
+          setImmediate(() => {
+            if (this.#detached.has(socket)) this.#callOnShutdown(onShutdown, socket);
+          });
+        }
       },
       detachedSocketClosed: (socket) => {
         this.#detached.delete(socket);

@@ -3,6 +3,7 @@ import { ConnectionResetError } from "@ll/http-protocol";
 import type { BaseRequest } from "@ll/server";
 import { deferred, testClient } from "@ll/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import WebSocket from "ws";
 import { type HeartbeatWheels, heartbeatWheelsOf } from "../src/heartbeat.js";
 import {
   WebSocketResponse,
@@ -518,6 +519,26 @@ describe("WebSocketResponse", () => {
         CLOSED,
       ]);
       expect(ws.closeCode).toBe(1001);
+    });
+
+    it("closes with 1001 a WebSocket prepared while the server is shutting down", async () => {
+      const entered = deferred();
+      const gate = deferred();
+      const { outcome, handler } = recording();
+      await using served = await testClient(async (request) => {
+        entered.resolve();
+        await gate.promise;
+        return handler(request);
+      });
+      const client = new WebSocket(served.makeUrl("/").replace(/^http/, "ws"));
+      client.on("error", () => {});
+      const closed = closeEvent(client);
+      await entered.promise;
+      const shutdown = served.server.server.shutdown(60_000);
+      gate.resolve();
+      expect(await closed).toEqual({ code: 1001, reason: "Server shutdown" });
+      await shutdown;
+      expect((await outcome).ws.closeCode).toBe(1001);
     });
   });
 });
