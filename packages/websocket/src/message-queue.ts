@@ -1,13 +1,5 @@
 import type { WSMessage } from "./ws-message.js";
 
-interface Waiter {
-  // biome-ignore lint/suspicious/noExplicitAny: resolves with `wrap(message)`, whatever get() was asked for.
-  resolve(value: any): void;
-  reject(error: Error): void;
-  wrap: ((message: WSMessage) => unknown) | undefined;
-  timer: NodeJS.Timeout | undefined;
-}
-
 /**
  * What a {@link MessageQueue} pauses and resumes; called as methods, so an object that has
  * them already (the `ws` WebSocket) serves without a closure. @internal
@@ -37,7 +29,14 @@ export class MessageQueue {
   readonly #flow: MessageQueueFlow;
   #size = 0;
   #paused = false;
-  #waiter: Waiter | undefined;
+  // The waiting get(), in fields rather than an object of its own: one wait per message is the
+  // hot path, and these cost nothing more to keep.
+  #waiting = false;
+  // biome-ignore lint/suspicious/noExplicitAny: resolves with `wrap(message)`, whatever get() was asked for.
+  #resolve: ((value: any) => void) | undefined;
+  #reject: ((error: Error) => void) | undefined;
+  #wrap: ((message: WSMessage) => unknown) | undefined;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(options: MessageQueueOptions & MessageQueueFlow);
   constructor(options: MessageQueueOptions, flow: MessageQueueFlow);
@@ -48,7 +47,7 @@ export class MessageQueue {
 
   /** Whether a `get()` is waiting for a message. */
   get waiting(): boolean {
-    return this.#waiter !== undefined;
+    return this.#waiting;
   }
 
   /** How many messages are queued. */
@@ -58,8 +57,8 @@ export class MessageQueue {
 
   /** Hands `message` to the waiting reader, or queues it. */
   push(message: WSMessage): void {
-    if (this.#waiter !== undefined) {
-      this.#resolve(message);
+    if (this.#waiting) {
+      this.#settle(message);
       return;
     }
     this.#items.push(message);
@@ -72,8 +71,8 @@ export class MessageQueue {
 
   /** The next queued message, or `undefined` when none is queued (it does not wait). */
   shift(): WSMessage | undefined {
-    const message = this.#items.shift();
-    if (message === undefined) return undefined;
+    if (this.#items.length === 0) return undefined;
+    const message = this.#items.shift()!;
     this.#size -= sizeOf(message);
     if (this.#paused && this.#size < this.#limit) {
       this.#paused = false;
@@ -93,25 +92,43 @@ export class MessageQueue {
   get(timeout: number | undefined, wrap?: (message: WSMessage) => unknown): Promise<unknown> {
     const queued = this.shift();
     if (queued !== undefined) return Promise.resolve(wrap === undefined ? queued : wrap(queued));
-    if (this.#waiter !== undefined) {
+    if (this.#waiting) {
       return Promise.reject(new Error("Concurrent call to receive() is not allowed"));
     }
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, wrap, timer: undefined };
-      if (timeout !== undefined && timeout > 0) {
-        waiter.timer = setTimeout(() => {
-          this.#settle().reject(
-            new DOMException(`No message received within ${timeout} ms`, "TimeoutError"),
-          );
-        }, timeout);
-      }
-      this.#waiter = waiter;
+    return this.wait(timeout, wrap);
+  }
+
+  /**
+   * What get() does when nothing is queued and nobody waits (the caller checked both): the
+   * next push() settles the promise this returns, straight.
+   */
+  wait(timeout: number | undefined): Promise<WSMessage>;
+  wait<T>(timeout: number | undefined, wrap: ((message: WSMessage) => T) | undefined): Promise<T>;
+  wait(timeout: number | undefined, wrap?: (message: WSMessage) => unknown): Promise<unknown> {
+    const promise = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
     });
+    this.#waiting = true;
+    this.#wrap = wrap;
+    if (timeout !== undefined && timeout > 0) {
+      this.#timer = setTimeout(() => {
+        this.#waiting = false;
+        this.#timer = undefined;
+        this.#reject!(new DOMException(`No message received within ${timeout} ms`, "TimeoutError"));
+      }, timeout);
+    }
+    return promise;
+  }
+
+  /** Whether nothing is queued and nobody waits: `wait()` may be called. */
+  get idle(): boolean {
+    return !this.#waiting && this.#items.length === 0;
   }
 
   /** Resolves a waiting `get()` with `message`, bypassing the queue; no-op when none waits. */
   interrupt(message: WSMessage): void {
-    if (this.#waiter !== undefined) this.#resolve(message);
+    if (this.#waiting) this.#settle(message);
   }
 
   /** Drops every queued message (the connection is closed: nobody will read them). */
@@ -124,16 +141,18 @@ export class MessageQueue {
     }
   }
 
-  #resolve(message: WSMessage): void {
-    const waiter = this.#settle();
-    waiter.resolve(waiter.wrap === undefined ? message : waiter.wrap(message));
+  #settle(message: WSMessage): void {
+    // The resolvers stay until the next wait() replaces them: they belong to a settled promise,
+    // and clearing them is work on every message.
+    this.#waiting = false;
+    if (this.#timer !== undefined) this.#clearTimer();
+    const wrap = this.#wrap;
+    this.#resolve!(wrap === undefined ? message : wrap(message));
   }
 
-  #settle(): Waiter {
-    const waiter = this.#waiter!;
-    this.#waiter = undefined;
-    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-    return waiter;
+  #clearTimer(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 }
 
