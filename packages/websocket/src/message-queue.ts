@@ -31,8 +31,10 @@ export class MessageQueue {
   readonly #flow: MessageQueueFlow;
   #size = 0;
   #paused = false;
-  // The waiting get(), in fields of the queue rather than an object per wait (only its timer
-  // rejects it).
+  // The waiting get(), in fields rather than an object of its own: one wait per message is the
+  // hot path, and these cost nothing more to keep. Only its timer rejects it (and keeps the
+  // reject function): an idle connection holds no more.
+  #waiting = false;
   // biome-ignore lint/suspicious/noExplicitAny: resolves with `wrap(message)`, whatever get() was asked for.
   #resolve: ((value: any) => void) | undefined = undefined;
   #wrap: ((message: WSMessage) => unknown) | undefined = undefined;
@@ -47,7 +49,7 @@ export class MessageQueue {
 
   /** Whether a `get()` is waiting for a message. */
   get waiting(): boolean {
-    return this.#resolve !== undefined;
+    return this.#waiting;
   }
 
   /** How many messages are queued. */
@@ -57,8 +59,8 @@ export class MessageQueue {
 
   /** Hands `message` to the waiting reader, or queues it. */
   push(message: WSMessage): void {
-    if (this.#resolve !== undefined) {
-      this.#deliver(message);
+    if (this.#waiting) {
+      this.#settle(message);
       return;
     }
     (this.#items ??= []).push(message);
@@ -71,8 +73,9 @@ export class MessageQueue {
 
   /** The next queued message, or `undefined` when none is queued (it does not wait). */
   shift(): WSMessage | undefined {
-    const message = this.#items?.shift();
-    if (message === undefined) return undefined;
+    const items = this.#items;
+    if (items === undefined || items.length === 0) return undefined;
+    const message = items.shift()!;
     this.#size -= sizeOf(message);
     if (this.#paused && this.#size < this.#limit) {
       this.#paused = false;
@@ -92,24 +95,41 @@ export class MessageQueue {
   get(timeout: number | undefined, wrap?: (message: WSMessage) => unknown): Promise<unknown> {
     const queued = this.shift();
     if (queued !== undefined) return Promise.resolve(wrap === undefined ? queued : wrap(queued));
-    if (this.#resolve !== undefined) {
+    if (this.#waiting) {
       return Promise.reject(new Error("Concurrent call to receive() is not allowed"));
     }
+    return this.wait(timeout, wrap);
+  }
+
+  /**
+   * What get() does when nothing is queued and nobody waits (the caller checked both): the
+   * next push() settles the promise this returns, straight.
+   */
+  wait(timeout: number | undefined): Promise<WSMessage>;
+  wait<T>(timeout: number | undefined, wrap: ((message: WSMessage) => T) | undefined): Promise<T>;
+  wait(timeout: number | undefined, wrap?: (message: WSMessage) => unknown): Promise<unknown> {
+    this.#waiting = true;
+    this.#wrap = wrap;
     return new Promise((resolve, reject) => {
       this.#resolve = resolve;
-      this.#wrap = wrap;
       if (timeout !== undefined && timeout > 0) {
         this.#timer = setTimeout(() => {
-          this.#settle();
+          this.#waiting = false;
+          this.#timer = undefined;
           reject(new DOMException(`No message received within ${timeout} ms`, "TimeoutError"));
         }, timeout);
       }
     });
   }
 
+  /** Whether nothing is queued and nobody waits: `wait()` may be called. */
+  get idle(): boolean {
+    return !this.#waiting && (this.#items === undefined || this.#items.length === 0);
+  }
+
   /** Resolves a waiting `get()` with `message`, bypassing the queue; no-op when none waits. */
   interrupt(message: WSMessage): void {
-    if (this.#resolve !== undefined) this.#deliver(message);
+    if (this.#waiting) this.#settle(message);
   }
 
   /** Drops every queued message (the connection is closed: nobody will read them). */
@@ -122,21 +142,18 @@ export class MessageQueue {
     }
   }
 
-  #deliver(message: WSMessage): void {
-    const resolve = this.#resolve!;
+  #settle(message: WSMessage): void {
+    // The resolvers stay until the next wait() replaces them: they belong to a settled promise,
+    // and clearing them is work on every message.
+    this.#waiting = false;
+    if (this.#timer !== undefined) this.#clearTimer();
     const wrap = this.#wrap;
-    this.#settle();
-    resolve(wrap === undefined ? message : wrap(message));
+    this.#resolve!(wrap === undefined ? message : wrap(message));
   }
 
-  /** Forgets the waiting get() (which its caller then settles). */
-  #settle(): void {
-    this.#resolve = undefined;
-    this.#wrap = undefined;
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+  #clearTimer(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 }
 

@@ -321,6 +321,11 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   receive(timeout?: number): Promise<WSMessage> {
     // Not async: a queued message is returned in a promise made once, and a waiting call gets
     // the queue's own promise, which push() settles; errors still come as rejections.
+    const queue = this.#queue;
+    // The usual case first: an open connection with nothing queued waits for the next message.
+    if (queue?.idle && !this.#closed && !this.#closing) {
+      return queue.wait(timeout ?? this.#receiveTimeout);
+    }
     let message: WSMessage | undefined;
     try {
       message = this.#takeMessage();
@@ -328,7 +333,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       return Promise.reject(error);
     }
     if (message !== undefined) return Promise.resolve(message);
-    return this.#queue!.get(timeout ?? this.#receiveTimeout);
+    return this.#queue!.wait(timeout ?? this.#receiveTimeout);
   }
 
   /**
@@ -541,6 +546,10 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this: MessageIterator,
   ): Promise<IteratorResult<WSMessage>> {
     const response = this.response;
+    const queue = response.#queue;
+    if (queue?.idle && !response.#closed && !response.#closing) {
+      return queue.wait(response.#receiveTimeout, iteratorResult);
+    }
     let message: WSMessage | undefined;
     try {
       message = response.#takeMessage();
@@ -548,7 +557,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       return Promise.reject(error);
     }
     if (message !== undefined) return Promise.resolve(iteratorResult(message));
-    return response.#queue!.get(response.#receiveTimeout, iteratorResult);
+    return response.#queue!.wait(response.#receiveTimeout, iteratorResult);
   };
 
   #start(
@@ -626,7 +635,9 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #onMessage(data: Buffer, isBinary: boolean): void {
     this.#heartbeat?.reset();
     if (this.#closed) return;
-    this.#push(
+    // A data message changes nothing about the connection (#delivered() has nothing to do for
+    // it): straight to the queue, which hands it to a waiting receive() at once.
+    this.#queue!.push(
       isBinary
         ? { type: WSMsgType.BINARY, data, extra: undefined }
         : { type: WSMsgType.TEXT, data: data.toString(), extra: undefined },
@@ -705,11 +716,11 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    * ws's callback says when it reached the socket.
    */
   #send(data: string | Binary, options: { binary: boolean; compress: boolean }): Promise<void> {
+    const websocket = this.#websocket;
+    if (websocket === undefined) return Promise.reject(new Error("Call prepare() first"));
     if (this.#deflate) {
       return this.#write((websocket, callback) => websocket.send(data, options, callback));
     }
-    const websocket = this.#websocket;
-    if (websocket === undefined) return Promise.reject(new Error("Call prepare() first"));
     if (websocket.readyState !== WebSocket.OPEN) return Promise.reject(new ConnectionResetError());
     const socket = this.#socket!;
     if (!this.#corked) {
@@ -792,15 +803,19 @@ interface MessageIterator extends AsyncIterator<WSMessage> {
 
 /** What the async iterator yields for `message`: `CLOSE`, `CLOSING` and `CLOSED` end it. */
 function iteratorResult(message: WSMessage): IteratorResult<WSMessage> {
-  switch (message.type) {
-    case WSMsgType.CLOSE:
-    case WSMsgType.CLOSING:
-    case WSMsgType.CLOSED:
-      return { done: true, value: undefined };
-    default:
-      return { done: false, value: message };
-  }
+  const type = message.type;
+  return type === CLOSE || type === CLOSING || type === CLOSED
+    ? ITERATION_DONE
+    : { done: false, value: message };
 }
+
+// Once per message: read from module constants, not from the WSMsgType object each time.
+const CLOSE = WSMsgType.CLOSE;
+const CLOSING = WSMsgType.CLOSING;
+const CLOSED = WSMsgType.CLOSED;
+
+/** The iterator's last result, shared (frozen): there is nothing in it to tell apart. */
+const ITERATION_DONE: IteratorResult<WSMessage> = Object.freeze({ done: true, value: undefined });
 
 function errorMessage(error: Error): WSMessageError {
   return { type: WSMsgType.ERROR, data: error, extra: undefined };

@@ -87,6 +87,44 @@ describe("MessageQueue", () => {
     });
   });
 
+  describe("#wait", () => {
+    it("is settled by the next push, wrapped when asked, and leaves the queue idle", async () => {
+      const { queue } = createQueue();
+      expect(queue.idle).toBe(true);
+      const pending = queue.wait(undefined);
+      expect(queue.idle).toBe(false);
+      expect(queue.waiting).toBe(true);
+      queue.push(text("a"));
+      expect(await pending).toEqual(text("a"));
+      expect(queue.idle).toBe(true);
+      const wrapped = queue.wait(undefined, (message) => ({ wrapped: message }));
+      queue.push(text("b"));
+      expect(await wrapped).toEqual({ wrapped: text("b") });
+      queue.push(text("queued"));
+      expect(queue.idle).toBe(false);
+      expect(queue.waiting).toBe(false);
+    });
+
+    it("rejects with a TimeoutError and clears its timer when settled first", async () => {
+      vi.useFakeTimers();
+      const { queue } = createQueue();
+      const settled = queue.wait(50);
+      queue.push(text("in time"));
+      expect(await settled).toEqual(text("in time"));
+      expect(vi.getTimerCount()).toBe(0);
+      const late = queue.wait(50);
+      const assertion = expect(late).rejects.toMatchObject({
+        name: "TimeoutError",
+        message: "No message received within 50 ms",
+      });
+      await vi.advanceTimersByTimeAsync(50);
+      await assertion;
+      expect(queue.idle).toBe(true);
+      queue.push(text("after"));
+      expect(queue.length).toBe(1);
+    });
+  });
+
   describe("#interrupt", () => {
     it("resolves a waiting get without queueing", async () => {
       const { queue } = createQueue();

@@ -231,6 +231,33 @@ describe("WebSocketResponse", () => {
       expect(await message).toEqual([Buffer.from("still open"), false]);
     });
 
+    it("ends a for await loop with the TimeoutError of receiveTimeout", async () => {
+      const outcome = deferred<unknown>();
+      await using served = await testClient(async (request) => {
+        const ws = new WebSocketResponse({ receiveTimeout: 20 });
+        await ws.prepare(request);
+        const texts: string[] = [];
+        try {
+          for await (const message of ws) {
+            if (message.type === WSMsgType.TEXT) texts.push(message.data);
+          }
+          outcome.resolve(texts);
+        } catch (error) {
+          outcome.resolve([texts, error]);
+        }
+        await ws.close();
+        return ws;
+      });
+      const client = await connect(served.makeUrl("/"));
+      client.send("first");
+      const [texts, error] = (await outcome.promise) as [string[], unknown];
+      expect(texts).toEqual(["first"]);
+      expect(error).toMatchObject({
+        name: "TimeoutError",
+        message: "No message received within 20 ms",
+      });
+    });
+
     it("rejects sendStr() and sendBytes() of the wrong type", async () => {
       const outcome = deferred<unknown[]>();
       await using served = await testClient(async (request) => {
