@@ -148,28 +148,29 @@ export async function measure(start, loadOnce) {
 }
 
 /**
- * Measures `reference` and `ours` (kinds passed to `measureKind`) in turn for `rounds` rounds and
- * prints one line: the medians of each and of the per-round ratios (> 1: ours faster, cheaper).
+ * Measures `reference` (the first of `names`) and the others (kinds passed to `measureKind`) in
+ * turn for `rounds` rounds and prints one line per other kind: the medians of each and of the
+ * per-round ratios to the reference (> 1: that kind is faster, cheaper).
  */
 export async function sideBySide(label, names, rounds, measureKind) {
-  const [reference, ours] = Object.keys(names);
-  const rates = { [reference]: [], [ours]: [] };
-  const costs = { [reference]: [], [ours]: [] };
-  const ratios = [];
-  const costRatios = [];
+  const [reference, ...others] = Object.keys(names);
+  const rates = Object.fromEntries(Object.keys(names).map((kind) => [kind, []]));
+  const costs = Object.fromEntries(Object.keys(names).map((kind) => [kind, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const kind of [reference, ours]) {
+    for (const kind of Object.keys(names)) {
       const { rate, cost } = await measureKind(kind);
       rates[kind].push(rate);
       costs[kind].push(cost);
     }
-    ratios.push(rates[ours].at(-1) / rates[reference].at(-1));
-    costRatios.push(costs[reference].at(-1) / costs[ours].at(-1));
   }
   const side = (kind) =>
     `${names[kind]} ${median(rates[kind]).toFixed(0).padStart(7)} req/s ${median(costs[kind]).toFixed(2).padStart(6)} us CPU/req`;
   const list = (values) => values.map((value) => value.toFixed(2)).join(", ");
-  console.log(
-    `${label.padEnd(12)} ${side(ours)}   ${side(reference)}   ratio ${median(ratios).toFixed(2)}x req/s, ${median(costRatios).toFixed(2)}x CPU  (rounds: ${list(ratios)} / ${list(costRatios)})`,
-  );
+  for (const ours of others) {
+    const ratios = rates[ours].map((rate, round) => rate / rates[reference][round]);
+    const costRatios = costs[ours].map((cost, round) => costs[reference][round] / cost);
+    console.log(
+      `${label.padEnd(12)} ${side(ours)}   ${side(reference)}   ratio ${median(ratios).toFixed(2)}x req/s, ${median(costRatios).toFixed(2)}x CPU  (rounds: ${list(ratios)} / ${list(costRatios)})`,
+    );
+  }
 }

@@ -13,6 +13,9 @@
 // The two servers alternate for ROUNDS rounds (default 3); the median requests/s of each, the
 // server's CPU time per request, and the ratios (> 1 means @ll/server is faster / cheaper) are
 // printed. DURATION (s) sets a run's length; SCENARIOS=keep-alive,pipelined,... picks some.
+// BASE=<checkout> adds a third server: @ll/server as built (`npx tsc -b`) in another checkout of
+// this repository (say, `git worktree add /tmp/base main`), so a change is measured against its
+// base in the same run.
 import { once } from "node:events";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
@@ -31,6 +34,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = Number(process.env.DURATION ?? 5);
 const CONNECTIONS = 50;
 const IDLE_CONNECTIONS = Number(process.env.IDLE_CONNECTIONS ?? 5000);
+const BASE = process.env.BASE;
 const BODY = "Hello";
 const POST_BODY = "x".repeat(4096);
 
@@ -38,8 +42,10 @@ const POST_BODY = "x".repeat(4096);
 
 async function serve(kind) {
   let listener;
-  if (kind === "ll") {
-    const { Response, Server } = await import("@ll/server");
+  if (kind === "ll" || kind === "base") {
+    const { Response, Server } = await import(
+      kind === "base" ? `${BASE}/packages/server/dist/index.js` : "@ll/server"
+    );
     const server = new Server(async (request) => {
       if (request.method === "POST") return new Response({ body: await request.read() });
       return new Response({ text: BODY });
@@ -147,7 +153,7 @@ async function idleMemory(kind) {
 
 async function main() {
   console.log(
-    `load generator: ${hasWrk() ? "wrk" : "autocannon"}, pinning: ${hasTaskset() ? "server core 1, load core 0" : "none"}, ${ROUNDS} rounds of ${DURATION}s`,
+    `load generator: ${hasWrk() ? "wrk" : "autocannon"}, pinning: ${hasTaskset() ? "server core 1, load core 0" : "none"}, ${ROUNDS} rounds of ${DURATION}s${BASE === undefined ? "" : `; base: ${BASE}`}`,
   );
   const only = process.env.SCENARIOS?.split(",");
   const scenarios = ["keep-alive", "pipelined", "per-request", "post-echo"].filter(
@@ -156,7 +162,9 @@ async function main() {
   // Besides requests/s, the server's CPU time per request (process.cpuUsage() in the server
   // child): on a machine shared with other work it is steadier than a rate.
   for (const scenario of scenarios) {
-    await sideBySide(scenario, { node: "node:http", ll: "@ll/server" }, ROUNDS, (kind) =>
+    const names = { node: "node:http", ll: "@ll/server" };
+    if (BASE !== undefined) names.base = "base      ";
+    await sideBySide(scenario, names, ROUNDS, (kind) =>
       measure(
         () => startKind(kind),
         (port) => loadScenario(port, scenario),
