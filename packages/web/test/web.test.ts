@@ -42,7 +42,9 @@ describe("@ll/web", () => {
 
   it("has no API of its own", () => {
     const all = new Set(Object.values(PACKAGES).flatMap((namespace) => Object.keys(namespace)));
-    expect(internalNames("@ll/http-protocol")).toEqual(new Set(["checkOptionKeys"]));
+    expect(internalNames("@ll/http-protocol")).toEqual(
+      new Set(["checkOptionKeys", "releaseHeaders"]),
+    );
     expect(Object.keys(web).filter((name) => !all.has(name))).toEqual([]);
   });
 

@@ -67,7 +67,11 @@ type WebSocketConstructor = new (
 ) => WebSocket;
 
 /** A `ws` WebSocket class made by {@link serverWebSocketClass}. @internal */
-export type ServerWebSocketClass = WebSocketConstructor;
+export type ServerWebSocketClass = new (
+  address: null,
+  protocols: undefined,
+  options: Record<string, unknown>,
+) => ServerWebSocket;
 
 /**
  * A `ws` WebSocket class whose instances call `events` instead of emitting those events: no
@@ -77,7 +81,7 @@ export type ServerWebSocketClass = WebSocketConstructor;
  * @internal
  */
 export function serverWebSocketClass(events: ServerWebSocketEvents): ServerWebSocketClass {
-  return class EventlessWebSocket extends (WebSocket as unknown as WebSocketConstructor) {
+  class EventlessWebSocket extends (WebSocket as unknown as WebSocketConstructor) {
     constructor(address: null, protocols: undefined, options: Record<string, unknown>) {
       super(address, protocols, options);
       // No listener is added to it: drop the empty table EventEmitter made (Node's emitter
@@ -108,7 +112,9 @@ export function serverWebSocketClass(events: ServerWebSocketEvents): ServerWebSo
           return super.emit(event, first, second);
       }
     }
-  };
+  }
+  // Typed as the part of a WebSocket we use: no ws type reaches the declarations.
+  return EventlessWebSocket as unknown as ServerWebSocketClass;
 }
 
 const NO_EXTENSIONS: Record<string, PerMessageDeflateExtension> = Object.freeze({});

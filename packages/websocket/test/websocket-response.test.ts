@@ -233,9 +233,12 @@ describe("WebSocketResponse", () => {
 
     it("ends a for await loop with the TimeoutError of receiveTimeout", async () => {
       const outcome = deferred<unknown>();
+      const queued = deferred();
       await using served = await testClient(async (request) => {
         const ws = new WebSocketResponse({ receiveTimeout: 20 });
         await ws.prepare(request);
+        // Only the wait after "first" may time out, however slow the machine.
+        await queued.promise;
         const texts: string[] = [];
         try {
           for await (const message of ws) {
@@ -250,6 +253,10 @@ describe("WebSocketResponse", () => {
       });
       const client = await connect(served.makeUrl("/"));
       client.send("first");
+      // The pong comes after the server read "first", which is then queued.
+      client.ping();
+      await once(client, "pong");
+      queued.resolve();
       const [texts, error] = (await outcome.promise) as [string[], unknown];
       expect(texts).toEqual(["first"]);
       expect(error).toMatchObject({
