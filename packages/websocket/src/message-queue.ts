@@ -47,7 +47,7 @@ export class MessageQueue {
     this.#flow = flow ?? (options as MessageQueueOptions & MessageQueueFlow);
   }
 
-  /** Whether a `get()` is waiting for a message. */
+  /** Whether a `wait()` is pending. */
   get waiting(): boolean {
     return this.#waiting;
   }
@@ -85,29 +85,19 @@ export class MessageQueue {
   }
 
   /**
-   * Waits for the next message; rejects with a `TimeoutError` `DOMException` (the error
-   * `AbortSignal.timeout()` uses) after `timeout` ms when `timeout` is positive. With `wrap`,
-   * resolves with `wrap(message)` instead: the promise a caller returns is then this one,
-   * settled straight from `push()`, with no promise in between.
-   */
-  get(timeout: number | undefined): Promise<WSMessage>;
-  get<T>(timeout: number | undefined, wrap: (message: WSMessage) => T): Promise<T>;
-  get(timeout: number | undefined, wrap?: (message: WSMessage) => unknown): Promise<unknown> {
-    const queued = this.shift();
-    if (queued !== undefined) return Promise.resolve(wrap === undefined ? queued : wrap(queued));
-    if (this.#waiting) {
-      return Promise.reject(new Error("Concurrent call to receive() is not allowed"));
-    }
-    return this.wait(timeout, wrap);
-  }
-
-  /**
-   * What get() does when nothing is queued and nobody waits (the caller checked both): the
-   * next push() settles the promise this returns, straight.
+   * Waits for the next message (the caller found none queued, with `shift()`): the next
+   * `push()` settles the promise this returns, straight. Rejects with a `TimeoutError`
+   * `DOMException` (the error `AbortSignal.timeout()` uses) after `timeout` ms when `timeout`
+   * is positive, and at once when another wait is pending (one reader at a time). With `wrap`,
+   * resolves with `wrap(message)` instead: the promise a caller returns is then this one, with
+   * no promise in between.
    */
   wait(timeout: number | undefined): Promise<WSMessage>;
   wait<T>(timeout: number | undefined, wrap: ((message: WSMessage) => T) | undefined): Promise<T>;
   wait(timeout: number | undefined, wrap?: (message: WSMessage) => unknown): Promise<unknown> {
+    if (this.#waiting) {
+      return Promise.reject(new Error("Concurrent call to receive() is not allowed"));
+    }
     this.#waiting = true;
     this.#wrap = wrap;
     return new Promise((resolve, reject) => {
@@ -127,7 +117,7 @@ export class MessageQueue {
     return !this.#waiting && (this.#items === undefined || this.#items.length === 0);
   }
 
-  /** Resolves a waiting `get()` with `message`, bypassing the queue; no-op when none waits. */
+  /** Resolves a pending `wait()` with `message`, bypassing the queue; no-op when none waits. */
   interrupt(message: WSMessage): void {
     if (this.#waiting) this.#settle(message);
   }
@@ -146,14 +136,12 @@ export class MessageQueue {
     // The resolvers stay until the next wait() replaces them: they belong to a settled promise,
     // and clearing them is work on every message.
     this.#waiting = false;
-    if (this.#timer !== undefined) this.#clearTimer();
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
     const wrap = this.#wrap;
     this.#resolve!(wrap === undefined ? message : wrap(message));
-  }
-
-  #clearTimer(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
   }
 }
 

@@ -306,7 +306,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     if (websocketOpenChannel.hasSubscribers) {
       websocketOpenChannel.publish({ request, ws: this, code: undefined });
     }
-    this.#start(socket, head, deflate?.extension, request);
+    this.#start(socket, head, deflate?.extension);
   }
 
   /**
@@ -319,21 +319,28 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    * @throws {Error} before `prepare()`, when another `receive()` is waiting, or on the 5th call after the connection closed.
    */
   receive(timeout?: number): Promise<WSMessage> {
-    // Not async: a queued message is returned in a promise made once, and a waiting call gets
-    // the queue's own promise, which push() settles; errors still come as rejections.
+    return this.#next(timeout ?? this.#receiveTimeout);
+  }
+
+  /**
+   * receive(), and the async iterator's next() with `wrap`: resolves with `wrap(message)`.
+   * Not async: a queued message is returned in a promise made once, and a waiting call gets
+   * the queue's own promise, which push() settles; errors still come as rejections.
+   */
+  #next(timeout: number | undefined): Promise<WSMessage>;
+  #next<T>(timeout: number | undefined, wrap: (message: WSMessage) => T): Promise<T>;
+  #next(timeout: number | undefined, wrap?: (message: WSMessage) => unknown): Promise<unknown> {
     const queue = this.#queue;
     // The usual case first: an open connection with nothing queued waits for the next message.
-    if (queue?.idle && !this.#closed && !this.#closing) {
-      return queue.wait(timeout ?? this.#receiveTimeout);
-    }
+    if (queue?.idle && !this.#closed && !this.#closing) return queue.wait(timeout, wrap);
     let message: WSMessage | undefined;
     try {
       message = this.#takeMessage();
     } catch (error) {
       return Promise.reject(error);
     }
-    if (message !== undefined) return Promise.resolve(message);
-    return this.#queue!.wait(timeout ?? this.#receiveTimeout);
+    if (message === undefined) return this.#queue!.wait(timeout, wrap);
+    return Promise.resolve(wrap === undefined ? message : wrap(message));
   }
 
   /**
@@ -342,9 +349,9 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    * @throws {Error} as receive() rejects.
    */
   #takeMessage(): WSMessage | undefined {
-    const queue = this.#requireQueue();
-    if (queue.waiting) throw new Error("Concurrent call to receive() is not allowed");
-    const message = queue.shift();
+    // A second reader finds nothing queued (a waiting one takes each message first), and
+    // queue.wait() rejects it.
+    const message = this.#requireQueue().shift();
     if (message !== undefined) return this.#delivered(message);
     if (this.#closed) {
       if (++this.#connLost >= THRESHOLD_CONNLOST_ACCESS) {
@@ -541,31 +548,15 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     return iterator;
   }
 
-  // receive() without its promise: the result is made once, from the message itself.
+  // receive() without a promise of its own: the result is made once, from the message itself.
   static readonly #iteratorNext = function (
     this: MessageIterator,
   ): Promise<IteratorResult<WSMessage>> {
     const response = this.response;
-    const queue = response.#queue;
-    if (queue?.idle && !response.#closed && !response.#closing) {
-      return queue.wait(response.#receiveTimeout, iteratorResult);
-    }
-    let message: WSMessage | undefined;
-    try {
-      message = response.#takeMessage();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (message !== undefined) return Promise.resolve(iteratorResult(message));
-    return response.#queue!.wait(response.#receiveTimeout, iteratorResult);
+    return response.#next(response.#receiveTimeout, iteratorResult);
   };
 
-  #start(
-    socket: Duplex,
-    head: Buffer,
-    deflate: PerMessageDeflateExtension | undefined,
-    request: BaseRequest,
-  ): void {
+  #start(socket: Duplex, head: Buffer, deflate: PerMessageDeflateExtension | undefined): void {
     // ws's completeUpgrade(): a client that already hung up gets no WebSocket.
     if (!socket.readable || !socket.writable) socket.destroy();
     const websocket = createServerWebSocket(WebSocketResponse.#WebSocket, socket, head, {
@@ -591,7 +582,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       this.#onClose(WSCloseCode.ABNORMAL_CLOSURE);
     } else if (this.#heartbeatInterval !== undefined) {
       this.#heartbeat = new Heartbeat(
-        heartbeatWheelsOf(request),
+        heartbeatWheelsOf(this.#request!),
         this.#heartbeatInterval,
         websocket,
         WebSocketResponse.#heartbeatTimeout,
@@ -716,11 +707,12 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    * ws's callback says when it reached the socket.
    */
   #send(data: string | Binary, options: { binary: boolean; compress: boolean }): Promise<void> {
-    const websocket = this.#websocket;
-    if (websocket === undefined) return Promise.reject(new Error("Call prepare() first"));
+    // With deflate, #write() makes the checks below (#deflate is false before prepare()).
     if (this.#deflate) {
       return this.#write((websocket, callback) => websocket.send(data, options, callback));
     }
+    const websocket = this.#websocket;
+    if (websocket === undefined) return Promise.reject(new Error("Call prepare() first"));
     if (websocket.readyState !== WebSocket.OPEN) return Promise.reject(new ConnectionResetError());
     const socket = this.#socket!;
     if (!this.#corked) {

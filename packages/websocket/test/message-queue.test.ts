@@ -21,24 +21,41 @@ function createQueue(limit = 1024) {
   return { queue, calls };
 }
 
+/** What `receive()` does with the queue: a queued message, else the wait for the next. */
+function next(queue: MessageQueue, timeout: number | undefined): Promise<WSMessage>;
+function next<T>(
+  queue: MessageQueue,
+  timeout: number | undefined,
+  wrap: (message: WSMessage) => T,
+): Promise<T>;
+function next(
+  queue: MessageQueue,
+  timeout: number | undefined,
+  wrap?: (message: WSMessage) => unknown,
+): Promise<unknown> {
+  const queued = queue.shift();
+  if (queued !== undefined) return Promise.resolve(wrap === undefined ? queued : wrap(queued));
+  return queue.wait(timeout, wrap);
+}
+
 describe("MessageQueue", () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  describe("#get", () => {
+  describe("shift, then wait", () => {
     it("returns queued messages in order", async () => {
       const { queue } = createQueue();
       queue.push(text("a"));
       queue.push(text("b"));
-      expect(await queue.get(undefined)).toEqual(text("a"));
-      expect(await queue.get(undefined)).toEqual(text("b"));
+      expect(await next(queue, undefined)).toEqual(text("a"));
+      expect(await next(queue, undefined)).toEqual(text("b"));
       expect(queue.length).toBe(0);
     });
 
     it("waits for the next push", async () => {
       const { queue } = createQueue();
-      const pending = queue.get(undefined);
+      const pending = next(queue, undefined);
       expect(queue.waiting).toBe(true);
       queue.push(text("late"));
       expect(await pending).toEqual(text("late"));
@@ -50,19 +67,19 @@ describe("MessageQueue", () => {
       const { queue } = createQueue();
       const wrap = (message: WSMessage) => ({ wrapped: message });
       queue.push(text("queued"));
-      expect(await queue.get(undefined, wrap)).toEqual({ wrapped: text("queued") });
-      const pending = queue.get(undefined, wrap);
+      expect(await next(queue, undefined, wrap)).toEqual({ wrapped: text("queued") });
+      const pending = next(queue, undefined, wrap);
       queue.push(text("pushed"));
       expect(await pending).toEqual({ wrapped: text("pushed") });
-      const interrupted = queue.get(undefined, wrap);
+      const interrupted = next(queue, undefined, wrap);
       queue.interrupt(WS_CLOSING_MESSAGE);
       expect(await interrupted).toEqual({ wrapped: WS_CLOSING_MESSAGE });
     });
 
     it("rejects a second concurrent get", async () => {
       const { queue } = createQueue();
-      const first = queue.get(undefined);
-      await expect(queue.get(undefined)).rejects.toThrow(
+      const first = next(queue, undefined);
+      await expect(next(queue, undefined)).rejects.toThrow(
         new Error("Concurrent call to receive() is not allowed"),
       );
       queue.push(text("x"));
@@ -72,7 +89,7 @@ describe("MessageQueue", () => {
     it("rejects with a TimeoutError after the timeout and can wait again", async () => {
       vi.useFakeTimers();
       const { queue } = createQueue();
-      const pending = queue.get(50);
+      const pending = next(queue, 50);
       const assertion = expect(pending).rejects.toMatchObject({
         name: "TimeoutError",
         message: "No message received within 50 ms",
@@ -80,9 +97,9 @@ describe("MessageQueue", () => {
       await vi.advanceTimersByTimeAsync(50);
       await assertion;
       expect(queue.waiting).toBe(false);
-      const next = queue.get(50);
+      const again = next(queue, 50);
       queue.push(text("in time"));
-      expect(await next).toEqual(text("in time"));
+      expect(await again).toEqual(text("in time"));
       expect(vi.getTimerCount()).toBe(0);
     });
   });
@@ -128,7 +145,7 @@ describe("MessageQueue", () => {
   describe("#interrupt", () => {
     it("resolves a waiting get without queueing", async () => {
       const { queue } = createQueue();
-      const pending = queue.get(undefined);
+      const pending = next(queue, undefined);
       queue.interrupt(WS_CLOSING_MESSAGE);
       expect(await pending).toBe(WS_CLOSING_MESSAGE);
       queue.interrupt(WS_CLOSING_MESSAGE);
