@@ -10,6 +10,7 @@
  */
 
 import type { BaseRequest } from "./base-request.js";
+import { forwardToReal } from "./forward-to-real.js";
 import { fetchHeaders, fetchRequestInit, fetchUrl, hasFetchBody } from "./to-fetch-request.js";
 import { HTTPBadRequest } from "./web-exceptions.js";
 
@@ -105,28 +106,5 @@ export class LazyFetchRequest {
   }
 }
 
-// Every other member of Request.prototype (and of the Body mixin it includes) is forwarded to
-// the real Request: the native getters and methods check that `this` is one.
-const own = new Set<PropertyKey>(Reflect.ownKeys(LazyFetchRequest.prototype));
-for (const key of Reflect.ownKeys(globalThis.Request.prototype)) {
-  if (own.has(key)) continue;
-  const descriptor = Reflect.getOwnPropertyDescriptor(globalThis.Request.prototype, key)!;
-  if (descriptor.get !== undefined) {
-    Object.defineProperty(LazyFetchRequest.prototype, key, {
-      configurable: true,
-      get(this: LazyFetchRequest) {
-        return Reflect.get(this[kReal], key);
-      },
-    });
-  } else if (typeof descriptor.value === "function") {
-    Object.defineProperty(LazyFetchRequest.prototype, key, {
-      configurable: true,
-      writable: true,
-      value(this: LazyFetchRequest, ...args: unknown[]) {
-        const real = this[kReal];
-        return (Reflect.get(real, key) as (...args: unknown[]) => unknown).apply(real, args);
-      },
-    });
-  }
-}
-Object.setPrototypeOf(LazyFetchRequest.prototype, globalThis.Request.prototype);
+// Every other member of Request.prototype (and of the Body mixin) goes to the real one.
+forwardToReal(LazyFetchRequest, globalThis.Request, kReal);

@@ -11,6 +11,8 @@
  * accepts real responses too, so code checking `instanceof Response` keeps working.
  */
 
+import { forwardToReal } from "./forward-to-real.js";
+
 const NativeResponse: typeof globalThis.Response = globalThis.Response;
 type NativeResponse = globalThis.Response;
 
@@ -208,31 +210,8 @@ export class LazyFetchResponse {
   }
 }
 
-// Every other member of Response.prototype (and of the Body mixin) is forwarded to the real
-// Response: the native getters and methods check that `this` is one.
-const own = new Set<PropertyKey>(Reflect.ownKeys(LazyFetchResponse.prototype));
-for (const key of Reflect.ownKeys(NativeResponse.prototype)) {
-  if (own.has(key)) continue;
-  const descriptor = Reflect.getOwnPropertyDescriptor(NativeResponse.prototype, key)!;
-  if (descriptor.get !== undefined) {
-    Object.defineProperty(LazyFetchResponse.prototype, key, {
-      configurable: true,
-      get(this: LazyFetchResponse) {
-        return Reflect.get(this[kReal], key);
-      },
-    });
-  } else if (typeof descriptor.value === "function") {
-    Object.defineProperty(LazyFetchResponse.prototype, key, {
-      configurable: true,
-      writable: true,
-      value(this: LazyFetchResponse, ...args: unknown[]) {
-        const real = this[kReal];
-        return (Reflect.get(real, key) as (...args: unknown[]) => unknown).apply(real, args);
-      },
-    });
-  }
-}
-Object.setPrototypeOf(LazyFetchResponse.prototype, NativeResponse.prototype);
+// Every other member of Response.prototype (and of the Body mixin) goes to the real one.
+forwardToReal(LazyFetchResponse, NativeResponse, kReal);
 Object.setPrototypeOf(LazyFetchResponse, NativeResponse);
 
 /**

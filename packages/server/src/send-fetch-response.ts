@@ -15,13 +15,15 @@ import {
   NOT_DEFERRED,
 } from "./lazy-fetch-response.js";
 import { Response } from "./response.js";
-import { StreamResponse, type StreamResponseOptions } from "./stream-response.js";
+import { isEmptyBodyStatus } from "./response-framing.js";
+import {
+  isSafeHeaderValue,
+  StreamResponse,
+  type StreamResponseOptions,
+} from "./stream-response.js";
 import { kSetContentType } from "./symbols.js";
 
 type FetchResponse = globalThis.Response;
-
-// A Content-Type value the head may carry without validation (see StreamResponse).
-const PLAIN_VALUE_RE = /^[\t\x20-\x7e]*$/;
 
 // Node's fetch (undici) keeps the body a Response was made with (a string, or bytes) in its
 // internal state, beside the stream it would otherwise be read from. Reading it there spares
@@ -127,7 +129,7 @@ function sendDeferredPlain(fetchResponse: FetchResponse): StreamResponse | undef
   } else if (
     contentType !== TEXT_PLAIN_FETCH &&
     contentType !== APPLICATION_JSON &&
-    !PLAIN_VALUE_RE.test(contentType)
+    !isSafeHeaderValue(contentType)
   ) {
     return undefined; // the general path validates it (and says what is wrong)
   }
@@ -176,7 +178,7 @@ class FetchStreamResponse extends StreamResponse {
   async #copy(): Promise<void> {
     const request = this.#request;
     const reader = this.#body.getReader();
-    if (request.method === "HEAD" || this.status === 204 || this.status === 304) {
+    if (request.method === "HEAD" || isEmptyBodyStatus(this.status)) {
       // No body goes out: do not run the application's stream at all.
       await reader.cancel().catch(() => undefined);
       return;
@@ -306,7 +308,7 @@ export function sendFetchResponse(
   if (known !== undefined) {
     // The whole body is at hand: one write, with its Content-Length.
     const body = known ?? undefined;
-    if (pairs.length === 1 && contentType !== undefined && PLAIN_VALUE_RE.test(contentType)) {
+    if (pairs.length === 1 && contentType !== undefined && isSafeHeaderValue(contentType)) {
       // Only a Content-Type: the head is built without a header dict.
       response = new Response({ status, reason, body });
       response[kSetContentType](contentType);

@@ -141,13 +141,18 @@ function buildPlainHead(
   return head;
 }
 
+/** Whether `value` is safe to put in a head as it is (see {@link checkHeaderValue}). @internal */
+export function isSafeHeaderValue(value: string): boolean {
+  return !UNSAFE_VALUE_RE.test(value);
+}
+
 /**
  * @throws {TypeError} unless `value` is safe to put in a head as it is.
  * @internal
  */
 export function checkHeaderValue(what: string, value: string): void {
   if (typeof value !== "string") throw new TypeError(`${what} must be a string`);
-  if (UNSAFE_VALUE_RE.test(value)) {
+  if (!isSafeHeaderValue(value)) {
     throw new TypeError(
       `${what} must hold only visible ASCII characters, spaces and tabs: ${JSON.stringify(value)}`,
     );
