@@ -41,3 +41,5 @@ export { serializeResponseHead } from "./response-head.js";
 export { STATUS_REASONS } from "./status-reasons.js";
 export type { StreamWriterSink } from "./stream-writer.js";
 export { StreamWriter } from "./stream-writer.js";
+/** @internal For @ll/server (methods, header and parameter names): not part of the public API. */
+export { isToken } from "./token-tables.js";

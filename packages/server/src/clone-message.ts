@@ -5,6 +5,7 @@
 import {
   CIMultiDict,
   CIMultiDictProxy,
+  isToken,
   type MultiDictInit,
   type RawRequestMessage,
 } from "@ll/http-protocol";
@@ -19,7 +20,6 @@ export interface MessageChanges {
   headers?: MultiDictInit<string>;
 }
 
-const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const TARGET_RE = /^[\x21-\x7e\x80-\xff]+$/;
 
 /**
@@ -33,8 +33,7 @@ export function cloneMessage(
   changes: MessageChanges,
 ): RawRequestMessage {
   const { method = message.method, relUrl = message.path } = changes;
-  if (!TOKEN_RE.test(method))
-    throw new TypeError(`method ${JSON.stringify(method)} is not a token`);
+  if (!isToken(method)) throw new TypeError(`method ${JSON.stringify(method)} is not a token`);
   if (!TARGET_RE.test(relUrl)) {
     throw new TypeError(
       `relUrl ${JSON.stringify(relUrl)} must be a non-empty request-target without spaces`,

@@ -1,3 +1,4 @@
+import { isToken } from "@ll/http-protocol";
 /**
  * The `Content-Disposition` header: read on a multipart part (RFC 7578 §4.2, RFC 2183, with
  * RFC 8187 extended parameters; aiohttp's `parse_content_disposition` and
@@ -64,8 +65,6 @@ export interface ContentDispositionOptions {
   type?: string;
 }
 
-// token (RFC 9110 §5.6.2), for the disposition type.
-const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // What may stay as it is in the ASCII fallback: printable ASCII (quotes and backslashes are
 // escaped). Anything else becomes "_", one per code point.
 const NOT_PRINTABLE_ASCII_RE = /[^\x20-\x7e]/gu;
@@ -105,7 +104,7 @@ export function contentDisposition(
   options: ContentDispositionOptions = {},
 ): string {
   const type = options.type ?? "attachment";
-  if (typeof type !== "string" || !TOKEN_RE.test(type)) {
+  if (typeof type !== "string" || !isToken(type)) {
     throw new TypeError(
       `type must be a token such as "attachment" or "inline", got ${JSON.stringify(type)}`,
     );

@@ -3,7 +3,7 @@
  * with aiohttp's `set_cookie`/`del_cookie` update rules (`helpers.CookieMixin`).
  */
 
-import { httpDate } from "@ll/http-protocol";
+import { httpDate, isToken } from "@ll/http-protocol";
 
 /** The attributes of a response cookie, as `StreamResponse.setCookie` takes them. */
 export interface CookieOptions {
@@ -58,8 +58,6 @@ export interface Cookie extends CookieOptions {
 /** The `Expires` value `delCookie` sends (aiohttp's). */
 export const COOKIE_EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT";
 
-// cookie-name is a token (RFC 6265bis §4.1.1, RFC 9110 §5.6.2).
-const COOKIE_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // cookie-value = *cookie-octet / ( DQUOTE *cookie-octet DQUOTE ), cookie-octet = %x21 / %x23-2B /
 // %x2D-3A / %x3C-5B / %x5D-7E: no CTLs, whitespace, DQUOTE, comma, semicolon or backslash.
 const COOKIE_VALUE_RE =
@@ -245,7 +243,8 @@ export function serializeCookie(cookie: Cookie): string {
 }
 
 function validateCookie(name: string, value: string, options: CookieOptions): void {
-  if (!COOKIE_NAME_RE.test(name)) {
+  // cookie-name is a token (RFC 6265bis §4.1.1, RFC 9110 §5.6.2).
+  if (!isToken(name)) {
     throw new TypeError(`Cookie name ${JSON.stringify(name)} is not a token`);
   }
   if (typeof value !== "string" || !COOKIE_VALUE_RE.test(value)) {

@@ -1,3 +1,4 @@
+import { isToken } from "@ll/http-protocol";
 /**
  * `value; name=param; name="quoted param"` headers (RFC 9110 §5.6.6): `Content-Type` and
  * `Content-Disposition` of multipart parts.
@@ -10,8 +11,6 @@ export interface HeaderWithParams {
   /** Parameters by lower-cased name, quoted-strings unquoted; the first of a repeated name wins. */
   readonly params: ReadonlyMap<string, string>;
 }
-
-const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Parses `value *( OWS ";" OWS parameter )`. A `;` inside a quoted-string does not split;
@@ -66,7 +65,7 @@ export function parseHeaderParams(header: string, strict = false): HeaderWithPar
       paramValue = header.slice(cursor, end).trim();
       pos = end + 1;
     }
-    if (!TOKEN_RE.test(name)) {
+    if (!isToken(name)) {
       if (strict) return undefined;
       continue;
     }

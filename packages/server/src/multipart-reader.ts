@@ -3,7 +3,7 @@
  * §5.1 framing, RFC 7578 for `multipart/form-data`).
  */
 
-import { CIMultiDict, CIMultiDictProxy, type ReadonlyMultiDict } from "@ll/http-protocol";
+import { CIMultiDict, CIMultiDictProxy, isToken, type ReadonlyMultiDict } from "@ll/http-protocol";
 import { BodyPartReader } from "./body-part-reader.js";
 import { parseHeaderParams } from "./header-params.js";
 import { MultipartBuffer, type MultipartSource, malformedMultipart } from "./multipart-buffer.js";
@@ -42,7 +42,6 @@ const CRLF = Buffer.from("\r\n");
 const CRLF_CRLF = Buffer.from("\r\n\r\n");
 // RFC 2046 §5.1.1: 1 to 70 characters from bchars, not ending in a space.
 const BOUNDARY_RE = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
-const HEADER_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_VALUE_FORBIDDEN_RE = /[\x00-\x08\x0a-\x1f\x7f]/;
 // Transport padding after a boundary (RFC 2046 §5.1.1 LWSP) longer than this is not padding.
 const MAX_PADDING = 256;
@@ -335,7 +334,7 @@ export class MultipartReader {
       const colon = line.indexOf(":");
       const name = colon === -1 ? "" : line.slice(0, colon);
       const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
-      if (!HEADER_NAME_RE.test(name) || HEADER_VALUE_FORBIDDEN_RE.test(value)) {
+      if (!isToken(name) || HEADER_VALUE_FORBIDDEN_RE.test(value)) {
         throw malformedMultipart(`Invalid multipart part header line ${JSON.stringify(line)}`);
       }
       headers.add(name, value);

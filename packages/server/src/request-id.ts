@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isToken } from "@ll/http-protocol";
 
 /** The `requestId` server option in its object form. */
 export interface RequestIdOptions {
@@ -14,7 +15,6 @@ export interface ResolvedRequestId {
   readonly generate: () => string;
 }
 
-const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // An id taken from the client is echoed in a response header and written to logs: only
 // visible ASCII (no spaces, no control characters that could forge a log line), bounded.
 const ID_RE = /^[\x21-\x7e]{1,200}$/;
@@ -33,7 +33,7 @@ export function resolveRequestId(
     throw new TypeError("requestId must be a boolean or an object { header?, generate? }");
   }
   const header = value.header ?? "X-Request-Id";
-  if (typeof header !== "string" || !TOKEN_RE.test(header)) {
+  if (typeof header !== "string" || !isToken(header)) {
     throw new TypeError("requestId.header must be a header name (an HTTP token)");
   }
   const generate = value.generate ?? randomUUID;
