@@ -41,7 +41,12 @@ export async function startExample(
   // Read with a listener, not `for await`: leaving that loop would close the pipe, and the
   // example's next line would fail with EPIPE.
   let output = "";
-  let wake: () => void = () => {};
+  // Every waitFor() waiting, woken on each piece of output (several may wait at once).
+  const waiting = new Set<() => void>();
+  const wake = (): void => {
+    for (const resolve of waiting) resolve();
+    waiting.clear();
+  };
   child.stdout!.on("data", (chunk: Buffer) => {
     output += chunk;
     wake();
@@ -55,9 +60,7 @@ export async function startExample(
     for (;;) {
       if (pattern.test(output)) return output;
       if (exited) throw new Error(`the example exited before printing ${pattern}:\n${output}`);
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
+      await new Promise<void>((resolve) => waiting.add(resolve));
     }
   };
   try {

@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import net from "node:net";
-import { fileURLToPath } from "node:url";
 import { Response, Server } from "@ll/server";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import {
@@ -10,6 +9,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
+import { startExample } from "../../../start-example.js";
 import { instrumentServer } from "../src/tracing.js";
 
 const main = new URL("../dist/main.js", import.meta.url);
@@ -90,32 +90,16 @@ describe("server opentelemetry example", () => {
   });
 
   it("runs the example and prints its spans", async () => {
-    // Spawned here rather than with startExample(): the spans are printed after the ready line.
-    child = spawn(process.execPath, [fileURLToPath(main)], {
-      env: { ...process.env, PORT: "0" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let output = "";
-    const printed = (text: string) =>
-      new Promise<void>((resolve, reject) => {
-        const check = (): void => {
-          if (output.includes(text)) resolve();
-        };
-        child!.stdout!.on("data", check);
-        child!.once("exit", () => reject(new Error(`the example exited:\n${output}`)));
-        check();
-      });
-    child.stdout!.on("data", (chunk) => {
-      output += chunk;
-    });
-    await printed("Serving on");
-    const url = /(http:\/\/\S+?:\d+\/)/.exec(output)![1]!;
+    const started = await startExample(main, { ready: /(http:\/\/\S+?:\d+\/)/ });
+    child = started.child;
+    const url = started.url;
     const response = await request(`${url}hello`, {
       headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` },
     });
     expect(await response.body.text()).toBe("Hello, traced world");
-    await printed("GET /hello");
-    await printed(PARENT_ID);
+    // The spans are printed after the ready line.
+    await started.waitFor(/GET \/hello/);
+    const output = await started.waitFor(new RegExp(PARENT_ID));
     expect(output).toContain(`traceId: '${TRACE_ID}'`);
   });
 });
