@@ -164,12 +164,10 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
         text.slice(start, lineEnd),
       );
     }
-    // GET as the constant: no copy per request (a WebSocket's request is kept for hours).
-    const method =
-      firstSpace - start === 3 && text.startsWith("GET", start)
-        ? "GET"
-        : text.slice(start, firstSpace);
-    if (!isToken(method)) this.#badLine(text, start, lineEnd, "Invalid method", method);
+    // GET, the usual method, is the one constant string (a token): not a new string each time.
+    const isGet = firstSpace - start === 3 && text.startsWith("GET", start);
+    const method = isGet ? "GET" : text.slice(start, firstSpace);
+    if (!isGet && !isToken(method)) this.#badLine(text, start, lineEnd, "Invalid method", method);
     const path = text.slice(firstSpace + 1, secondSpace);
     const version = parseHttpVersion(text, secondSpace + 1, lineEnd);
     if (version === undefined) {
