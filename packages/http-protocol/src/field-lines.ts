@@ -1,6 +1,12 @@
 import { CIMultiDict, CIMultiDictProxy } from "./ci-multi-dict.js";
 import { describeByte } from "./describe-byte.js";
-import { bareLineEnding, fieldTooLong, type HeadKind, tooManyFields } from "./head-errors.js";
+import {
+  bareLineEnding,
+  capitalize,
+  fieldTooLong,
+  type HeadKind,
+  tooManyFields,
+} from "./head-errors.js";
 import { BadHttpMessage, InvalidHeader } from "./http-exceptions.js";
 import type { ResolvedLimits } from "./parser-limits.js";
 import { FIELD_BLOCK_RE, TOKEN_RE } from "./token-tables.js";
@@ -288,8 +294,4 @@ export function buildHeaders(
     }
   }
   return new CIMultiDictProxy(headers);
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -12,7 +12,8 @@ function startLineName(kind: HeadKind): string {
   return kind === "request" ? "request line" : "status line";
 }
 
-function capitalize(text: string): string {
+/** `text` with its first letter upper-case, to start an error message. @internal */
+export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
