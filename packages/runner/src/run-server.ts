@@ -3,7 +3,7 @@ import type { TlsOptions } from "node:tls";
 import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import { type Handler, Server, type ServerOptions } from "@ll/server";
 import type { BaseSite } from "./base-site.js";
-import { ServerRunner } from "./server-runner.js";
+import { checkShutdownDelay, ServerRunner } from "./server-runner.js";
 import { SockSite, type SockSiteSocket } from "./sock-site.js";
 import { TCPSite } from "./tcp-site.js";
 import { checkSocketMode, UnixSite } from "./unix-site.js";
@@ -95,10 +95,7 @@ export async function runServer(
   }
   // Checked here too so a bad value fails once in the primary, not in every forked worker.
   checkSocketMode(options.mode);
-  const delay = options.shutdownDelay;
-  if (delay !== undefined && (typeof delay !== "number" || !(delay >= 0))) {
-    throw new RangeError("shutdownDelay must be a non-negative number");
-  }
+  checkShutdownDelay(options.shutdownDelay);
   if (options.mode !== undefined && options.path === undefined) {
     throw new TypeError("mode needs path: it sets the permissions of the Unix socket file");
   }

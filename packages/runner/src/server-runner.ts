@@ -31,6 +31,16 @@ export const kSites: unique symbol = Symbol("sites");
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 /**
+ * @throws {RangeError} unless `delay` is undefined or a non-negative number.
+ * @internal
+ */
+export function checkShutdownDelay(delay: unknown): asserts delay is number | undefined {
+  if (delay !== undefined && (typeof delay !== "number" || !(delay >= 0))) {
+    throw new RangeError("shutdownDelay must be a non-negative number");
+  }
+}
+
+/**
  * Runs a {@link Server} on one or more sites (aiohttp's `ServerRunner`): `setup()`, start sites,
  * then `cleanup()` for a graceful shutdown.
  *
@@ -66,9 +76,7 @@ export class ServerRunner {
     if (typeof shutdownTimeout !== "number" || !(shutdownTimeout >= 0)) {
       throw new RangeError("shutdownTimeout must be a non-negative number");
     }
-    if (typeof shutdownDelay !== "number" || !(shutdownDelay >= 0)) {
-      throw new RangeError("shutdownDelay must be a non-negative number");
-    }
+    checkShutdownDelay(shutdownDelay);
     this.#server = server;
     this.#handleSignals = handleSignals;
     this.#shutdownTimeout = shutdownTimeout;

@@ -81,7 +81,6 @@ export class ClientWebSocketResponse implements AsyncIterable<WSMessage> {
       this.#closing = true;
       this.#closeCode ??= code;
       if (wasClosing) {
-        this.#closed = true;
         this.#push(CLOSED_MESSAGE);
       } else if (code === 1006) {
         this.#exception ??= new Error("The WebSocket connection was lost without a close frame");
