@@ -12,6 +12,7 @@ import { type ResolvedMultipartLimits, resolveMultipartLimits } from "./multipar
 import { MultipartReader } from "./multipart-reader.js";
 import { percentDecode } from "./percent-decode.js";
 import { type FormReadOptions, type PostValue, readPost } from "./post.js";
+import { rawHeaderValue } from "./raw-header-value.js";
 import type {
   DetachedSocket,
   DetachSocketOptions,
@@ -226,15 +227,7 @@ export class BaseRequest {
     if (end !== -1) return target.slice(target.indexOf("://") + 3, end);
     // From the raw fields, not `headers`: the dict would be built for this one lookup (fetch
     // applications ask for the URL on every request). The parser lets one Host through at most.
-    const raw = this.#message.rawHeaders;
-    let header: string | undefined;
-    for (let index = 0; index < raw.length; index += 2) {
-      const name = raw[index]!;
-      if (name.length === 4 && name.toLowerCase() === "host") {
-        header = raw[index + 1]!;
-        break;
-      }
-    }
+    const header = rawHeaderValue(this.#message.rawHeaders, "host");
     if (header !== undefined && header !== "") return header;
     const socket = this.#connection.socket;
     const address = socket.localAddress ?? "localhost";

@@ -2,12 +2,12 @@ import type { Transform } from "node:stream";
 import type { HttpProcessingError, RawRequestMessage } from "@ll/http-protocol";
 import { createDecompressor } from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
+import { rawHeaderValue } from "./raw-header-value.js";
 import { EMPTY_PAYLOAD, StreamReader } from "./stream-reader.js";
 import type { StreamResponse } from "./stream-response.js";
 
 // The body buffered per request before reading from the socket pauses (aiohttp's read_bufsize).
 const BODY_HIGH_WATER_MARK = 64 * 1024;
-const EXPECT = "expect";
 
 /** What a request's body asks of its connection. @internal */
 export interface BodyFlow {
@@ -18,13 +18,7 @@ export interface BodyFlow {
 }
 
 function hasExpectContinue(rawHeaders: readonly string[]): boolean {
-  for (let index = 0; index < rawHeaders.length; index += 2) {
-    const name = rawHeaders[index]!;
-    if (name.length === 6 && name.toLowerCase() === EXPECT) {
-      return rawHeaders[index + 1]!.trim().toLowerCase() === "100-continue";
-    }
-  }
-  return false;
+  return rawHeaderValue(rawHeaders, "expect")?.trim().toLowerCase() === "100-continue";
 }
 
 /**
