@@ -62,8 +62,22 @@ export class LazyFetchRequest {
 
   /** The real `Request`, built on first use. */
   get [kReal](): globalThis.Request {
-    this.#real ??= new globalThis.Request(this.url, fetchRequestInit(this.#request, this.headers));
-    return this.#real;
+    let real = this.#real;
+    if (real === undefined) {
+      real = this.#real = new globalThis.Request(
+        this.url,
+        fetchRequestInit(this.#request, this.headers),
+      );
+      // Its body was read already (text(), json()…): the real one's must say so, as Node's
+      // does after a read (bodyUsed, clone() and a second read refused), not start anew from
+      // the drained request. A read started on its stream marks it disturbed at once.
+      if (this.#bodyUsed)
+        real.body
+          ?.getReader()
+          .read()
+          .catch(() => {});
+    }
+    return real;
   }
 
   /** Whether the body was read. */
@@ -75,9 +89,11 @@ export class LazyFetchRequest {
   // the server's `clientMaxSize` (413 beyond it). GET and HEAD have none.
   async #bytes(): Promise<Buffer> {
     if (this.#real !== undefined) return Buffer.from(await this.#real.arrayBuffer());
+    // As Node's: a request without a body (GET, HEAD) reads as empty, as often as asked.
+    if (!hasFetchBody(this.#request)) return Buffer.alloc(0);
     if (this.#bodyUsed) throw new TypeError("Body is unusable: Body has already been read");
     this.#bodyUsed = true;
-    return hasFetchBody(this.#request) ? this.#request.read() : Buffer.alloc(0);
+    return this.#request.read();
   }
 
   /** The body as text (UTF-8). */

@@ -194,6 +194,43 @@ export function fetchHandlerCases(mode: Pick<FetchHandlerOptions, "overrideGloba
       expect(text).toContain("HTTP/1.1 200 OK\r\n");
     });
 
+    it("acts as Node's Request once its body was read, and a GET's reads as empty", async () => {
+      let seen: unknown;
+      await using served = await testClient(
+        fetchHandler(async (request) => {
+          const outcome: unknown[] = [await request.text(), request.bodyUsed];
+          try {
+            request.clone();
+          } catch (error) {
+            outcome.push(String(error));
+          }
+          try {
+            await request.text();
+          } catch (error) {
+            outcome.push(String(error));
+          }
+          seen = outcome;
+          return new globalThis.Response("ok");
+        }, mode),
+      );
+      await (await served.post("/", { body: "hello" })).text();
+      expect(seen).toEqual([
+        "hello",
+        true,
+        "TypeError: unusable",
+        "TypeError: Body is unusable: Body has already been read",
+      ]);
+      let get: unknown;
+      await using getServed = await testClient(
+        fetchHandler(async (request) => {
+          get = [await request.text(), await request.text(), request.bodyUsed];
+          return new globalThis.Response("ok");
+        }, mode),
+      );
+      await (await getServed.get("/")).text();
+      expect(get).toEqual(["", "", false]);
+    });
+
     it("gives the app a Request: method, absolute URL, repeated headers, streamed body", async () => {
       let seen: unknown;
       await using served = await testClient(
