@@ -51,7 +51,8 @@ function plainEntries(init: ResponseInit["headers"]): [string, string][] | undef
   return entries;
 }
 
-const TEXT_PLAIN = "text/plain;charset=UTF-8";
+/** The Content-Type a fetch `Response` gives a string body by default. @internal */
+export const TEXT_PLAIN = "text/plain;charset=UTF-8";
 
 /** Whether a body adds no Content-Type of its own but a string's default. */
 function hasPlainBody(body: unknown): boolean {

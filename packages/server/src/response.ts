@@ -1,7 +1,7 @@
 import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
 import type { StreamResponseOptions } from "./stream-response.js";
-import { StreamResponse, toChunk } from "./stream-response.js";
+import { StreamResponse, TEXT_PLAIN_UTF8, toChunk } from "./stream-response.js";
 import { kSetContentType } from "./symbols.js";
 
 /** Options of {@link Response}. */
@@ -26,8 +26,6 @@ const NODE_ENCODINGS: Readonly<Record<string, BufferEncoding>> = {
   ascii: "ascii",
   "utf-16le": "utf16le",
 };
-
-const TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8";
 
 const RESPONSE_OPTIONS: OptionKeys<ResponseOptions> = {
   status: true,

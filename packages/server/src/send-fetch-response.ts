@@ -13,6 +13,7 @@ import {
   kReal,
   LazyFetchResponse,
   NOT_DEFERRED,
+  TEXT_PLAIN,
 } from "./lazy-fetch-response.js";
 import { Response } from "./response.js";
 import { isEmptyBodyStatus } from "./response-framing.js";
@@ -91,9 +92,8 @@ function headerPairs(
   return { pairs, contentType, contentLength, close };
 }
 
-// The Content-Type a string body gets by default, and the one `Response.json()` and most
-// frameworks give JSON: known to be plain, no need to test them.
-const TEXT_PLAIN_FETCH = "text/plain;charset=UTF-8";
+// The Content-Type `Response.json()` and most frameworks give JSON: known to be plain (as a
+// string body's default is), no need to test it.
 const APPLICATION_JSON = "application/json";
 
 /**
@@ -125,9 +125,9 @@ function sendDeferredPlain(fetchResponse: FetchResponse): StreamResponse | undef
   }
   if (contentType === undefined) {
     if (typeof body !== "string") return undefined;
-    contentType = TEXT_PLAIN_FETCH;
+    contentType = TEXT_PLAIN;
   } else if (
-    contentType !== TEXT_PLAIN_FETCH &&
+    contentType !== TEXT_PLAIN &&
     contentType !== APPLICATION_JSON &&
     !isSafeHeaderValue(contentType)
   ) {

@@ -71,7 +71,8 @@ function statusLine(minor: number, status: number, reason: string): string {
 const RESOLVED: Promise<void> = Promise.resolve();
 
 // Head lines a Response without a headers dict usually has, made once.
-const TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8";
+/** The Content-Type of a text body by default. @internal */
+export const TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8";
 const TEXT_PLAIN_UTF8_LINE = `Content-Type: ${TEXT_PLAIN_UTF8}\r\n`;
 const OCTET_STREAM_LINE = "Content-Type: application/octet-stream\r\n";
 // "Content-Length: <n>\r\n" for small bodies, built on first use.
