@@ -2,7 +2,7 @@
 // core 0, the server's CPU time and memory asked over IPC, wrk (or autocannon) runs, medians.
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -118,7 +118,12 @@ export async function load(url, { connections, duration, lua = [], autocannon = 
     writeFileSync(script, `${lua.join("\n")}\n`);
     const args = ["-t1", `-c${connections}`, `-d${duration}s`, "-s", script, url];
     const command = hasTaskset() ? ["taskset", "-c", "0", "wrk", ...args] : ["wrk", ...args];
-    const output = await run(command);
+    let output;
+    try {
+      output = await run(command);
+    } finally {
+      rmSync(script, { force: true });
+    }
     const match = /Requests\/sec:\s+([\d.]+)/.exec(output);
     const total = /(\d+) requests in/.exec(output);
     if (match === null || total === null) throw new Error(`unexpected wrk output:\n${output}`);
@@ -150,7 +155,8 @@ export async function measure(start, loadOnce) {
 /**
  * Measures `reference` (the first of `names`) and the others (kinds passed to `measureKind`) in
  * turn for `rounds` rounds and prints one line per other kind: the medians of each and of the
- * per-round ratios to the reference (> 1: that kind is faster, cheaper).
+ * per-round ratios to the reference (> 1: that kind is faster, cheaper). Resolves with every
+ * round's `rates` and `costs` per kind, for comparisons of its own.
  */
 export async function sideBySide(label, names, rounds, measureKind) {
   const [reference, ...others] = Object.keys(names);
@@ -173,4 +179,5 @@ export async function sideBySide(label, names, rounds, measureKind) {
       `${label.padEnd(12)} ${side(ours)}   ${side(reference)}   ratio ${median(ratios).toFixed(2)}x req/s, ${median(costRatios).toFixed(2)}x CPU  (rounds: ${list(ratios)} / ${list(costRatios)})`,
     );
   }
+  return { rates, costs };
 }

@@ -11,14 +11,22 @@
 import { once } from "node:events";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
-import { hasTaskset, hasWrk, load, measure, median, serveChild, startServer } from "./harness.mjs";
+import {
+  hasTaskset,
+  hasWrk,
+  load,
+  measure,
+  median,
+  serveChild,
+  sideBySide,
+  startServer,
+} from "./harness.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const DURATION = Number(process.env.DURATION ?? 3);
 const CONNECTIONS = 50;
 const BODY = "Hello";
-const KINDS = ["node", "ll", "ll-traced"];
 
 async function serve(kind) {
   let listener;
@@ -60,24 +68,12 @@ async function main() {
   console.log(
     `load generator: ${hasWrk() ? "wrk" : "autocannon"}, pinning: ${hasTaskset() ? "server core 1, load core 0" : "none"}, ${ROUNDS} rounds of ${DURATION}s, keep-alive GET`,
   );
-  const rates = Object.fromEntries(KINDS.map((kind) => [kind, []]));
-  const costs = Object.fromEntries(KINDS.map((kind) => [kind, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const kind of KINDS) {
-      const { rate, cost } = await measure(() => startServer(SELF, ["--serve", kind]), loadOnce);
-      rates[kind].push(rate);
-      costs[kind].push(cost);
-    }
-  }
-  const node = rates.node;
-  for (const kind of ["ll", "ll-traced"]) {
-    const ratios = rates[kind].map((rate, round) => rate / node[round]);
-    const costRatios = costs[kind].map((cost, round) => costs.node[round] / cost);
-    const label = kind === "ll" ? "no subscriber" : "one subscriber";
-    console.log(
-      `${label.padEnd(15)} @ll/server ${median(rates[kind]).toFixed(0).padStart(7)} req/s ${median(costs[kind]).toFixed(2).padStart(6)} us CPU/req   node:http ${median(node).toFixed(0).padStart(7)} req/s ${median(costs.node).toFixed(2).padStart(6)} us CPU/req   ratio ${median(ratios).toFixed(2)}x req/s, ${median(costRatios).toFixed(2)}x CPU  (rounds: ${ratios.map((r) => r.toFixed(2)).join(", ")})`,
-    );
-  }
+  const { rates, costs } = await sideBySide(
+    "keep-alive",
+    { node: "node:http", ll: "@ll/server", "ll-traced": "@ll/server, one subscriber" },
+    ROUNDS,
+    (kind) => measure(() => startServer(SELF, ["--serve", kind]), loadOnce),
+  );
   const tracedCost = costs["ll-traced"].map((cost, round) => cost / costs.ll[round]);
   console.log(
     `one subscriber vs none: ${median(tracedCost).toFixed(3)}x CPU per request (rounds: ${tracedCost.map((r) => r.toFixed(2)).join(", ")})`,
