@@ -132,11 +132,7 @@ export abstract class BaseMultiDict<V> implements ReadonlyMultiDict<V> {
 
   /** Adds every pair of `init`, keeping existing values (aiohttp's `extend`). */
   extend(init: MultiDictInit<V>): this {
-    if (isIterable(init)) {
-      for (const [name, value] of init) this.add(name, value);
-    } else {
-      for (const name of Object.keys(init)) this.add(name, init[name]!);
-    }
+    for (const [name, value] of multiDictEntries(init)) this.add(name, value);
     return this;
   }
 
@@ -146,7 +142,7 @@ export abstract class BaseMultiDict<V> implements ReadonlyMultiDict<V> {
    */
   update(init: MultiDictInit<V>): this {
     const seen = new Set<string>();
-    for (const [name, value] of isIterable(init) ? init : Object.entries(init)) {
+    for (const [name, value] of multiDictEntries(init)) {
       const key = this.#fold(name);
       if (seen.has(key)) {
         this.add(name, value);
@@ -276,4 +272,12 @@ export abstract class BaseMultiDictProxy<V, D extends BaseMultiDict<V>>
 
 function isIterable<V>(init: MultiDictInit<V>): init is Iterable<readonly [string, V]> {
   return typeof (init as Partial<Iterable<unknown>>)[Symbol.iterator] === "function";
+}
+
+/**
+ * The `[name, value]` pairs of `init` in order: the pairs (or multi-dict, or `Headers`) as they
+ * are, a plain object's entries. @internal
+ */
+export function multiDictEntries<V>(init: MultiDictInit<V>): Iterable<readonly [string, V]> {
+  return isIterable(init) ? init : Object.entries(init);
 }

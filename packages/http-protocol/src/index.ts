@@ -1,4 +1,6 @@
 export type { HeadersInit, MultiDictInit, ReadonlyMultiDict } from "./base-multi-dict.js";
+/** @internal For the sibling packages (headers given in any form): not part of the public API. */
+export { multiDictEntries } from "./base-multi-dict.js";
 /** @internal For the sibling packages' option checks: not part of the public API. */
 export type { OptionKeys } from "./check-options.js";
 /** @internal For the sibling packages' option checks: not part of the public API. */

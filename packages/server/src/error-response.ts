@@ -1,8 +1,9 @@
-import type { HeadersInit } from "@ll/http-protocol";
 import {
+  type HeadersInit,
   HttpProcessingError,
   HttpVersion11,
   httpDate,
+  multiDictEntries,
   STATUS_REASONS,
   serializeResponseHead,
 } from "@ll/http-protocol";
@@ -38,11 +39,7 @@ const FRAMING_HEADERS = new Set(["content-length", "connection", "transfer-encod
 function extraHeaders(headers: HeadersInit | undefined): [string, string][] {
   if (headers === undefined) return [];
   const pairs: [string, string][] = [];
-  const iterable = typeof (headers as Iterable<unknown>)[Symbol.iterator] === "function";
-  const entries = iterable
-    ? (headers as Iterable<readonly [string, string]>)
-    : Object.entries(headers as Record<string, string>);
-  for (const [name, value] of entries) {
+  for (const [name, value] of multiDictEntries(headers)) {
     if (!FRAMING_HEADERS.has(name.toLowerCase())) pairs.push([name, value]);
   }
   return pairs;

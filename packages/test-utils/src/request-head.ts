@@ -1,4 +1,4 @@
-import type { HeadersInit } from "@ll/http-protocol";
+import { type HeadersInit, multiDictEntries } from "@ll/http-protocol";
 
 // Bytes that would end a line or a start-line part early: with them, a value could smuggle in
 // a header or a second request (fetch refuses them for the same reason).
@@ -16,11 +16,7 @@ export function headerPairs(headers: HeadersInit | undefined, caller: string): [
     throw new TypeError(`${caller}: headers must be an object, [name, value] pairs or a Headers`);
   }
   const pairs: [string, string][] = [];
-  const entries =
-    Symbol.iterator in headers
-      ? (headers as Iterable<readonly [string, string]>)
-      : Object.entries(headers as Record<string, string>);
-  for (const [name, value] of entries) {
+  for (const [name, value] of multiDictEntries(headers)) {
     if (typeof name !== "string" || name === "" || LINE_BREAK_RE.test(name)) {
       throw new TypeError(`${caller}: invalid header name ${JSON.stringify(name)}`);
     }

@@ -43,7 +43,7 @@ describe("@ll/web", () => {
   it("has no API of its own", () => {
     const all = new Set(Object.values(PACKAGES).flatMap((namespace) => Object.keys(namespace)));
     expect(internalNames("@ll/http-protocol")).toEqual(
-      new Set(["checkOptionKeys", "releaseHeaders", "isToken"]),
+      new Set(["checkOptionKeys", "releaseHeaders", "isToken", "multiDictEntries"]),
     );
     expect(Object.keys(web).filter((name) => !all.has(name))).toEqual([]);
   });
