@@ -4,6 +4,7 @@ import { ConnectionResetError, checkOptionKeys, type OptionKeys } from "@ll/http
 import type { BaseRequest } from "@ll/server";
 import { HTTPException, kPrepareUpgrade, StreamResponse } from "@ll/server";
 import { WebSocket } from "ws";
+import { BINARY_OPCODE, dataFrame, TEXT_OPCODE } from "./data-frame.js";
 import { websocketCloseChannel, websocketOpenChannel } from "./diagnostics.js";
 import { Heartbeat, type HeartbeatTarget, heartbeatWheelsOf } from "./heartbeat.js";
 import { MessageQueue } from "./message-queue.js";
@@ -722,9 +723,17 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       socket.cork();
       process.nextTick(WebSocketResponse.#uncork, this);
     }
-    // ws writes a string frame's payload as a string chunk, which makes the socket's writev
-    // encode it (slower than a Buffer for small frames); a Buffer of it costs one pooled copy.
-    websocket.send(typeof data === "string" ? Buffer.from(data) : data, options);
+    // Without deflate ws's Sender would frame this as a header and the payload, two chunks of
+    // a writev; one buffer per frame is cheaper to write (and the text is encoded in place).
+    // ws's Sender queues nothing then, so the socket's order is the frames' order.
+    const frame = dataFrame(
+      options.binary ? BINARY_OPCODE : TEXT_OPCODE,
+      typeof data === "string" ? data : toBuffer(data),
+    );
+    if (Array.isArray(frame)) {
+      socket.write(frame[0]);
+      socket.write(frame[1]);
+    } else socket.write(frame);
     return socket.writableNeedDrain ? this.#drained() : RESOLVED;
   }
 
@@ -808,6 +817,13 @@ const CLOSED = WSMsgType.CLOSED;
 
 /** The iterator's last result, shared (frozen): there is nothing in it to tell apart. */
 const ITERATION_DONE: IteratorResult<WSMessage> = Object.freeze({ done: true, value: undefined });
+
+/** `data` as a Buffer over the same memory. */
+function toBuffer(data: Binary): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
 
 function errorMessage(error: Error): WSMessageError {
   return { type: WSMsgType.ERROR, data: error, extra: undefined };
