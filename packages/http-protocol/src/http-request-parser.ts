@@ -46,6 +46,13 @@ class RequestMessage extends HttpMessageHead implements RawRequestMessage {
   ) {
     super(...head);
   }
+
+  override releaseHeaders(): void {
+    super.releaseHeaders();
+    // A target of 13 characters or more is V8's slice of the text of the whole read (head,
+    // and whatever came with it), which it keeps alive: a copy keeps only the target.
+    (this as { path: string }).path = Buffer.from(this.path, "latin1").toString("latin1");
+  }
 }
 
 const SLASH = 47;

@@ -617,7 +617,8 @@ export class BaseRequest {
    * `server.shutdown()`, which calls `options.onShutdown` and waits for the socket's `'close'`.
    * When the handler then returns its response, nothing more is written. The request still
    * answers whatever the handler reads of it, but keeps its header fields compactly for the
-   * life of the new protocol: `headers` and `rawHeaders` read after this are equal new objects.
+   * life of the new protocol: `headers`, `rawHeaders`, `url`, `query`, `cookies` and
+   * `forwarded` read after this are equal new objects.
    *
    * @returns the socket and the bytes the client sent past the request head.
    * @throws {Error} when no response head was written for this request yet, or the socket was
@@ -629,6 +630,15 @@ export class BaseRequest {
     // receive loop): what was built from the head to answer it goes, `headers` is built again
     // from `rawHeaders` if read again.
     releaseHeaders(this.#message);
+    // What was derived from the head shares its text, and so keeps all of it alive: made again
+    // (equal, from the compact copy) if read again.
+    this.#relUrl = undefined;
+    this.#url = undefined;
+    this.#path = undefined;
+    this.#query = undefined;
+    this.#contentType = undefined;
+    this.#cookies = undefined;
+    this.#forwarded = undefined;
     return detached;
   }
 }

@@ -50,7 +50,14 @@ describe("WebSocketResponse", () => {
     });
 
     it("still reads the request's headers once the connection is taken over", async () => {
+      const read = (request: BaseRequest) => ({
+        path: request.path,
+        url: request.url.href,
+        query: request.query.get("room"),
+        cookie: request.cookies.get("session"),
+      });
       await using served = await testClient(async (request: BaseRequest) => {
+        const before = read(request);
         const ws = new WebSocketResponse();
         await ws.prepare(request);
         // After the hand-off the request keeps its fields compactly, and builds them again.
@@ -59,19 +66,29 @@ describe("WebSocketResponse", () => {
           version: request.headers.get("Sec-WebSocket-Version"),
           custom: request.headers.getAll("x-custom"),
           raw: request.rawHeaders.filter((_field, index) => index % 2 === 0).includes("X-Custom"),
+          before,
+          after: read(request),
         });
         await ws.close();
         return ws;
       });
-      const client = await connect(served.makeUrl("/"), undefined, {
-        headers: { "X-Custom": "one, two" },
+      const client = await connect(served.makeUrl("/chat/rooms/lobby?room=lobby"), undefined, {
+        headers: { "X-Custom": "one, two", Cookie: "session=abc" },
       });
       client.send("go");
       const [data] = await nextMessage(client);
+      const read1 = {
+        path: "/chat/rooms/lobby",
+        url: `http://127.0.0.1:${new URL(served.makeUrl("/")).port}/chat/rooms/lobby?room=lobby`,
+        query: "lobby",
+        cookie: "abc",
+      };
       expect(JSON.parse(data.toString())).toEqual({
         version: "13",
         custom: ["one, two"],
         raw: true,
+        before: read1,
+        after: read1,
       });
     });
 
