@@ -163,8 +163,6 @@ const BINARY_UNCOMPRESSED = Object.freeze({ binary: true, compress: false });
 export class WebSocketResponse extends StreamResponse implements AsyncIterable<WSMessage> {
   readonly #timeout: number;
   readonly #receiveTimeout: number | undefined;
-  readonly #autoclose: boolean;
-  readonly #autoping: boolean;
   readonly #heartbeatInterval: number | undefined;
   readonly #protocols: readonly string[];
   readonly #compress: PerMessageDeflateOptions | undefined;
@@ -173,33 +171,83 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #websocket: ServerWebSocket | undefined;
   /** The taken-over socket (ws writes to it; sends wait on its 'drain'). */
   #socket: Duplex | undefined;
-  /** permessage-deflate was negotiated: ws may compress (so send) a frame later. */
-  #deflate = false;
   /** A pending 'drain' of the socket, shared by the sends that wait for it. */
   #drain: Promise<void> | undefined;
-  /** The socket is corked until the end of this tick: the frames sent meanwhile leave in one write. */
-  #corked = false;
   #queue: MessageQueue | undefined;
   #heartbeat: Heartbeat | undefined;
   #protocol: string | undefined;
-  /** `close()` was called or the connection is gone: nothing more is sent. */
-  #closed = false;
-  /** The peer's close frame (or a `CLOSING` message) was returned by `receive()`. */
-  #closing = false;
-  /** The peer's close frame arrived. */
-  #peerClosed = false;
-  /** An `ERROR` message already reports how this connection ended. */
-  #errorQueued = false;
   #closeCode: number | undefined;
   /** The handshake's request, for the `ll.websocket.close` message. */
   #request: BaseRequest | undefined;
   #exception: Error | undefined;
   #connLost = 0;
-  /** The socket closed. */
-  #socketGone = false;
   /** Made by close() when it has to wait for the socket to close. */
   #socketClosed: Promise<void> | undefined;
   #resolveSocketClosed: (() => void) | undefined;
+  /** The booleans below, one bit each: one field instead of nine, on every open connection. */
+  #flags = 0;
+
+  /** The `autoclose` option. */
+  get #autoclose(): boolean {
+    return (this.#flags & AUTOCLOSE) !== 0;
+  }
+  /** The `autoping` option. */
+  get #autoping(): boolean {
+    return (this.#flags & AUTOPING) !== 0;
+  }
+  /** permessage-deflate was negotiated: ws may compress (so send) a frame later. */
+  get #deflate(): boolean {
+    return (this.#flags & DEFLATE) !== 0;
+  }
+  set #deflate(value: boolean) {
+    this.#setFlag(DEFLATE, value);
+  }
+  /** The socket is corked until the end of this tick: the frames sent meanwhile leave in one write. */
+  get #corked(): boolean {
+    return (this.#flags & CORKED) !== 0;
+  }
+  set #corked(value: boolean) {
+    this.#setFlag(CORKED, value);
+  }
+  /** `close()` was called or the connection is gone: nothing more is sent. */
+  get #closed(): boolean {
+    return (this.#flags & CLOSED_FLAG) !== 0;
+  }
+  set #closed(value: boolean) {
+    this.#setFlag(CLOSED_FLAG, value);
+  }
+  /** The peer's close frame (or a `CLOSING` message) was returned by `receive()`. */
+  get #closing(): boolean {
+    return (this.#flags & CLOSING_FLAG) !== 0;
+  }
+  set #closing(value: boolean) {
+    this.#setFlag(CLOSING_FLAG, value);
+  }
+  /** The peer's close frame arrived. */
+  get #peerClosed(): boolean {
+    return (this.#flags & PEER_CLOSED) !== 0;
+  }
+  set #peerClosed(value: boolean) {
+    this.#setFlag(PEER_CLOSED, value);
+  }
+  /** An `ERROR` message already reports how this connection ended. */
+  get #errorQueued(): boolean {
+    return (this.#flags & ERROR_QUEUED) !== 0;
+  }
+  set #errorQueued(value: boolean) {
+    this.#setFlag(ERROR_QUEUED, value);
+  }
+  /** The socket closed. */
+  get #socketGone(): boolean {
+    return (this.#flags & SOCKET_GONE) !== 0;
+  }
+  set #socketGone(value: boolean) {
+    this.#setFlag(SOCKET_GONE, value);
+  }
+
+  #setFlag(flag: number, value: boolean): void {
+    this.#flags = value ? this.#flags | flag : this.#flags & ~flag;
+  }
 
   /**
    * @throws {RangeError} when a duration or size option is not a valid number.
@@ -214,8 +262,8 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#timeout = positive("timeout", options.timeout ?? 10_000);
     this.#receiveTimeout = optionalPositive("receiveTimeout", options.receiveTimeout);
     this.#heartbeatInterval = optionalPositive("heartbeat", options.heartbeat);
-    this.#autoclose = options.autoclose ?? true;
-    this.#autoping = options.autoping ?? true;
+    if (options.autoclose ?? true) this.#flags |= AUTOCLOSE;
+    if (options.autoping ?? true) this.#flags |= AUTOPING;
     this.#protocols = options.protocols === undefined ? NO_PROTOCOLS : [...options.protocols];
     for (const protocol of this.#protocols) {
       if (typeof protocol !== "string") throw new TypeError("protocols must be strings");
@@ -787,6 +835,17 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     return this.#queue;
   }
 }
+
+// The bits of WebSocketResponse's #flags.
+const AUTOCLOSE = 1;
+const AUTOPING = 2;
+const DEFLATE = 4;
+const CORKED = 8;
+const CLOSED_FLAG = 16;
+const CLOSING_FLAG = 32;
+const PEER_CLOSED = 64;
+const ERROR_QUEUED = 128;
+const SOCKET_GONE = 256;
 
 /** Where a connection's ws WebSocket keeps its WebSocketResponse, for the shared listeners. */
 const kResponse = Symbol("WebSocketResponse");
