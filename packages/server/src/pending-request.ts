@@ -39,13 +39,12 @@ function hasExpectContinue(rawHeaders: readonly string[]): boolean {
 export class PendingRequest {
   request: BaseRequest | undefined = undefined;
   response: StreamResponse | undefined = undefined;
-  /** Body bytes received (before decompression). */
-  received = 0;
   // The booleans below, a bit each of one integer: a WebSocket keeps its request's entry for
   // the life of the connection.
   #flags: number;
-  discardFrom = 0;
-  decompressor: Transform | undefined = undefined;
+  // What only a request with a body has: most requests (and a WebSocket's, kept for the life
+  // of the connection) have none.
+  #body: BodyProgress | undefined = undefined;
 
   constructor(
     readonly message: RawRequestMessage | undefined,
@@ -53,6 +52,16 @@ export class PendingRequest {
     readonly error: HttpProcessingError | undefined,
   ) {
     this.#flags = payload === EMPTY_PAYLOAD ? BODY_DONE : 0;
+  }
+
+  /** Body bytes received (before decompression). */
+  get received(): number {
+    return this.#body?.received ?? 0;
+  }
+
+  /** What inflates a compressed body, if it is one. */
+  get decompressor(): Transform | undefined {
+    return this.#body?.decompressor;
   }
 
   /** The body is all in (or failed, or there is none). */
@@ -133,6 +142,7 @@ export class PendingRequest {
       },
     });
     entry = new PendingRequest(message, payload, undefined);
+    entry.#body = new BodyProgress();
     // HTTP/1.0 has no 100 Continue (RFC 9110 §10.1.1).
     entry.expectContinue = message.version.minor !== 0 && hasExpectContinue(message.rawHeaders);
     if (maxOutputSize !== undefined && message.compression !== undefined) {
@@ -152,7 +162,7 @@ export class PendingRequest {
     decompressor.on("data", (chunk: Buffer) => payload.feedData(chunk));
     decompressor.on("end", () => payload.feedEof());
     decompressor.on("error", (error: Error) => payload.setException(error));
-    entry.decompressor = decompressor;
+    entry.#body!.decompressor = decompressor;
   }
 
   /**
@@ -160,9 +170,10 @@ export class PendingRequest {
    * reading until it emits `'drain'`.
    */
   feedBody(chunk: Buffer): boolean {
-    this.received += chunk.length;
+    const body = this.#body!;
+    body.received += chunk.length;
     if (this.discarding) return true;
-    const decompressor = this.decompressor;
+    const decompressor = body.decompressor;
     if (decompressor !== undefined) return decompressor.write(chunk);
     this.payload.feedData(chunk);
     return true;
@@ -172,7 +183,8 @@ export class PendingRequest {
   endBody(): void {
     this.bodyDone = true;
     if (this.discarding) return;
-    if (this.decompressor !== undefined) this.decompressor.end();
+    const decompressor = this.#body?.decompressor;
+    if (decompressor !== undefined) decompressor.end();
     else this.payload.feedEof();
   }
 
@@ -180,22 +192,35 @@ export class PendingRequest {
   failBody(error: unknown): void {
     if (this.bodyDone) return;
     this.bodyDone = true;
-    this.decompressor?.destroy();
+    this.#body?.decompressor?.destroy();
     this.payload.setException(error);
   }
 
   /** Bytes discarded since the handler's answer. */
   get discarded(): number {
-    return this.received - this.discardFrom;
+    const body = this.#body;
+    return body === undefined ? 0 : body.received - body.discardFrom;
   }
 
   /** The handler answered without reading the rest: what still comes is thrown away. */
   startDiscarding(): void {
     this.#flags |= DISCARDING;
-    this.discardFrom = this.received;
-    this.decompressor?.destroy();
+    const body = this.#body;
+    if (body !== undefined) {
+      body.discardFrom = body.received;
+      body.decompressor?.destroy();
+    }
     this.payload.setException(
       new Error("The request body was not read before the response was sent"),
     );
   }
+}
+
+/** How far the body of a {@link PendingRequest} arrived, and its decompressor. */
+class BodyProgress {
+  /** Body bytes received (before decompression). */
+  received = 0;
+  /** `received` when discarding started. */
+  discardFrom = 0;
+  decompressor: Transform | undefined = undefined;
 }
