@@ -98,22 +98,11 @@ export class BaseRequest {
   readonly #message: RawRequestMessage;
   readonly #payload: StreamReader;
   readonly #connection: RequestConnection;
-  readonly #overrides: BaseRequestOverrides | undefined;
   #relUrl: string | undefined = undefined;
-  #url: URL | undefined = undefined;
   #path: string | undefined = undefined;
-  #query: MultiDictProxy<string> | undefined = undefined;
-  #contentType: { mimeType: string; charset: string | undefined } | undefined = undefined;
-  #state: Map<unknown, unknown> | undefined = undefined;
-  #abortController: AbortController | undefined = undefined;
-  #abortReason: unknown = undefined;
-  #aborted = false;
-  #body: Promise<Buffer> | undefined = undefined;
-  #cookies: ReadonlyMap<string, string> | undefined = undefined;
-  #forwarded: readonly ForwardedElement[] | undefined = undefined;
-  #post: Promise<MultiDictProxy<PostValue>> | undefined = undefined;
-  // Shared with clones, so that the files are removed whichever request the response names.
-  #uploads: UploadedFile[] | undefined = undefined;
+  // What most requests never use, made on first use: a request (and a WebSocket's, kept for
+  // the life of the connection) holds one field for all of it.
+  #lazy: LazyRequestFields | undefined;
   #id: string | undefined = undefined;
 
   /**
@@ -132,7 +121,12 @@ export class BaseRequest {
     this.#message = message;
     this.#payload = payload;
     this.#connection = connection;
-    this.#overrides = overrides;
+    this.#lazy = overrides === undefined ? undefined : new LazyRequestFields(overrides);
+  }
+
+  // Static, as the other private methods: an instance method would cost every request a field.
+  static #lazyOf(request: BaseRequest): LazyRequestFields {
+    return (request.#lazy ??= new LazyRequestFields(undefined));
   }
 
   /** @internal */
@@ -147,10 +141,11 @@ export class BaseRequest {
 
   /** @internal */
   [kAbort](reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#abortReason = reason;
-    this.#abortController?.abort(reason);
+    const lazy = BaseRequest.#lazyOf(this);
+    if (lazy.aborted) return;
+    lazy.aborted = true;
+    lazy.abortReason = reason;
+    lazy.abortController?.abort(reason);
   }
 
   /** @internal */
@@ -202,7 +197,7 @@ export class BaseRequest {
 
   /** `"https"` on a TLS socket, else `"http"` (aiohttp's `scheme`), unless overridden. */
   get scheme(): string {
-    const scheme = this.#overrides?.scheme;
+    const scheme = this.#lazy?.overrides?.scheme;
     if (scheme !== undefined) return scheme;
     return (this.#connection.socket as Socket & { encrypted?: boolean }).encrypted === true
       ? "https"
@@ -219,7 +214,7 @@ export class BaseRequest {
    * target), else the socket's local address and port (HTTP/1.0 without `Host`).
    */
   get host(): string {
-    const host = this.#overrides?.host;
+    const host = this.#lazy?.overrides?.host;
     if (host !== undefined) return host;
     // RFC 9112 §3.2.2: an absolute-form target's authority replaces the Host header.
     const target = this.#message.path;
@@ -237,7 +232,7 @@ export class BaseRequest {
 
   /** The client's IP address (aiohttp's `remote`), undefined once the socket is gone. */
   get remote(): string | undefined {
-    const overrides = this.#overrides;
+    const overrides = this.#lazy?.overrides;
     if (overrides !== undefined && "remote" in overrides) return overrides.remote;
     return this.#connection.socket.remoteAddress;
   }
@@ -269,8 +264,9 @@ export class BaseRequest {
    */
   get url(): URL {
     // Concatenated rather than resolved against a base, so "//evil/x" stays a path.
-    this.#url ??= new URL(`${this.scheme}://${this.host}${this.relUrl}`);
-    return this.#url;
+    const lazy = BaseRequest.#lazyOf(this);
+    lazy.url ??= new URL(`${this.scheme}://${this.host}${this.relUrl}`);
+    return lazy.url;
   }
 
   /**
@@ -304,20 +300,25 @@ export class BaseRequest {
 
   /** The query parameters, decoded as `application/x-www-form-urlencoded` (aiohttp's `query`). */
   get query(): MultiDictProxy<string> {
-    this.#query ??= new MultiDictProxy(new MultiDict(new URLSearchParams(this.queryString)));
-    return this.#query;
+    const lazy = BaseRequest.#lazyOf(this);
+    lazy.query ??= new MultiDictProxy(new MultiDict(new URLSearchParams(this.queryString)));
+    return lazy.query;
   }
 
-  #parsedContentType(): { mimeType: string; charset: string | undefined } {
-    let parsed = this.#contentType;
+  static #parsedContentType(request: BaseRequest): {
+    mimeType: string;
+    charset: string | undefined;
+  } {
+    const lazy = BaseRequest.#lazyOf(request);
+    let parsed = lazy.contentType;
     if (parsed === undefined) {
-      const header = this.#message.headers.get("content-type");
+      const header = request.#message.headers.get("content-type");
       const params = header === undefined || header === "" ? undefined : parseHeaderParams(header);
       parsed =
         params === undefined
           ? { mimeType: "application/octet-stream", charset: undefined }
           : { mimeType: params.value, charset: params.params.get("charset")?.toLowerCase() };
-      this.#contentType = parsed;
+      lazy.contentType = parsed;
     }
     return parsed;
   }
@@ -327,12 +328,12 @@ export class BaseRequest {
    * when there is no `Content-Type` (RFC 9110 §8.3, as aiohttp).
    */
   get contentType(): string {
-    return this.#parsedContentType().mimeType;
+    return BaseRequest.#parsedContentType(this).mimeType;
   }
 
   /** The `charset` parameter of `Content-Type`, lower-cased, if any. */
   get charset(): string | undefined {
-    return this.#parsedContentType().charset;
+    return BaseRequest.#parsedContentType(this).charset;
   }
 
   /** The `Content-Length` of the body, if sent. */
@@ -358,7 +359,7 @@ export class BaseRequest {
 
   /** Most bytes {@link read} accepts (the server's `clientMaxSize`, unless overridden). */
   get clientMaxSize(): number {
-    return this.#overrides?.clientMaxSize ?? this.#connection.clientMaxSize;
+    return this.#lazy?.overrides?.clientMaxSize ?? this.#connection.clientMaxSize;
   }
 
   /** The connection's socket (a `tls.TLSSocket` for HTTPS). */
@@ -368,8 +369,9 @@ export class BaseRequest {
 
   /** Storage for the handler and middleware-like code, one per request. */
   get state(): Map<unknown, unknown> {
-    this.#state ??= new Map();
-    return this.#state;
+    const lazy = BaseRequest.#lazyOf(this);
+    lazy.state ??= new Map();
+    return lazy.state;
   }
 
   /**
@@ -377,10 +379,11 @@ export class BaseRequest {
    * errored). Its `reason` is the socket's error, or an `Error` saying the connection was lost.
    */
   get signal(): AbortSignal {
-    let controller = this.#abortController;
+    const lazy = BaseRequest.#lazyOf(this);
+    let controller = lazy.abortController;
     if (controller === undefined) {
-      controller = this.#abortController = new AbortController();
-      if (this.#aborted) controller.abort(this.#abortReason);
+      controller = lazy.abortController = new AbortController();
+      if (lazy.aborted) controller.abort(lazy.abortReason);
     }
     return controller.signal;
   }
@@ -391,17 +394,18 @@ export class BaseRequest {
    * @throws {HttpProcessingError} when the body is malformed or the connection was lost.
    */
   read(): Promise<Buffer> {
-    this.#body ??= this.#readBody();
-    return this.#body;
+    const lazy = BaseRequest.#lazyOf(this);
+    lazy.body ??= BaseRequest.#readBody(this);
+    return lazy.body;
   }
 
-  async #readBody(): Promise<Buffer> {
-    const maxSize = this.clientMaxSize;
-    const declared = this.#message.contentLength;
+  static async #readBody(request: BaseRequest): Promise<Buffer> {
+    const maxSize = request.clientMaxSize;
+    const declared = request.#message.contentLength;
     if (maxSize > 0 && declared !== undefined && declared > maxSize) {
       throw new HTTPRequestEntityTooLarge(maxSize, declared);
     }
-    const payload = this.#payload;
+    const payload = request.#payload;
     const chunks: Buffer[] = [];
     let size = 0;
     for (;;) {
@@ -452,8 +456,9 @@ export class BaseRequest {
    * as browsers send them; the first of a repeated name wins.
    */
   get cookies(): ReadonlyMap<string, string> {
-    this.#cookies ??= parseCookieHeader(this.#message.headers.get("cookie"));
-    return this.#cookies;
+    const lazy = BaseRequest.#lazyOf(this);
+    lazy.cookies ??= parseCookieHeader(this.#message.headers.get("cookie"));
+    return lazy.cookies;
   }
 
   /**
@@ -476,8 +481,9 @@ export class BaseRequest {
    * (aiohttp's `forwarded`): names lower-cased, values unquoted, malformed parts skipped.
    */
   get forwarded(): readonly ForwardedElement[] {
-    this.#forwarded ??= parseForwarded(this.#message.headers.getAll("forwarded"));
-    return this.#forwarded;
+    const lazy = BaseRequest.#lazyOf(this);
+    lazy.forwarded ??= parseForwarded(this.#message.headers.getAll("forwarded"));
+    return lazy.forwarded;
   }
 
   /** `If-Modified-Since` as a `Date`; undefined when absent or not an HTTP date. */
@@ -567,19 +573,24 @@ export class BaseRequest {
       this.#connection.multipartLimits,
       "limits",
     );
-    this.#post ??= this.#readPost(limits);
-    return this.#post;
+    const lazy = BaseRequest.#lazyOf(this);
+    lazy.post ??= BaseRequest.#readPost(this, limits);
+    return lazy.post;
   }
 
-  async #readPost(limits: ResolvedMultipartLimits): Promise<MultiDictProxy<PostValue>> {
-    if (!POST_METHODS.has(this.method)) return new MultiDictProxy(new MultiDict<PostValue>());
-    this.#uploads ??= [];
-    return readPost(this, this.#uploads, limits);
+  static async #readPost(
+    request: BaseRequest,
+    limits: ResolvedMultipartLimits,
+  ): Promise<MultiDictProxy<PostValue>> {
+    if (!POST_METHODS.has(request.method)) return new MultiDictProxy(new MultiDict<PostValue>());
+    const lazy = BaseRequest.#lazyOf(request);
+    lazy.uploads ??= [];
+    return readPost(request, lazy.uploads, limits);
   }
 
   /** @internal */
   [kReleaseUploads](): void {
-    const uploads = this.#uploads;
+    const uploads = this.#lazy?.uploads;
     if (uploads === undefined || uploads.length === 0) return;
     for (const file of uploads.splice(0)) void file.close();
   }
@@ -592,9 +603,10 @@ export class BaseRequest {
    * @throws {TypeError} when `method` is not a token or `relUrl` not a request-target.
    */
   clone(options: BaseRequestCloneOptions = {}): BaseRequest {
-    if (this.#body !== undefined) throw new Error("Cannot clone request after reading its content");
+    const lazy = BaseRequest.#lazyOf(this);
+    if (lazy.body !== undefined) throw new Error("Cannot clone request after reading its content");
     const { scheme, host, remote, ...changes } = options;
-    const overrides: BaseRequestOverrides = { ...this.#overrides };
+    const overrides: BaseRequestOverrides = { ...lazy.overrides };
     if (scheme !== undefined) overrides.scheme = scheme;
     if (host !== undefined) overrides.host = host;
     if (remote !== undefined) overrides.remote = remote;
@@ -604,8 +616,9 @@ export class BaseRequest {
       this.#connection,
       overrides,
     );
-    if (this.#state !== undefined) clone.#state = new Map(this.#state);
-    clone.#uploads = this.#uploads ??= [];
+    const cloneLazy = clone.#lazy!;
+    if (lazy.state !== undefined) cloneLazy.state = new Map(lazy.state);
+    cloneLazy.uploads = lazy.uploads ??= [];
     clone.#id = this.#id;
     return clone;
   }
@@ -641,4 +654,24 @@ export class BaseRequest {
     this.#forwarded = undefined;
     return detached;
   }
+}
+
+/** The fields of a {@link BaseRequest} that most requests never set, in one object. */
+class LazyRequestFields {
+  url: URL | undefined = undefined;
+  query: MultiDictProxy<string> | undefined = undefined;
+  contentType: { mimeType: string; charset: string | undefined } | undefined = undefined;
+  state: Map<unknown, unknown> | undefined = undefined;
+  abortController: AbortController | undefined = undefined;
+  abortReason: unknown = undefined;
+  aborted = false;
+  body: Promise<Buffer> | undefined = undefined;
+  cookies: ReadonlyMap<string, string> | undefined = undefined;
+  forwarded: readonly ForwardedElement[] | undefined = undefined;
+  post: Promise<MultiDictProxy<PostValue>> | undefined = undefined;
+  // Shared with clones, so that the files are removed whichever request the response names.
+  uploads: UploadedFile[] | undefined = undefined;
+
+  /** @param overrides what a copy overrides (`BaseRequest#clone()`). */
+  constructor(readonly overrides: BaseRequestOverrides | undefined) {}
 }

@@ -4,6 +4,17 @@ import type { StreamWriterSink } from "@ll/http-protocol";
 // Most UTF-16 units of pipelined answers joined before they are written.
 const BATCH_LIMIT = 64 * 1024;
 
+// The bits of ConnectionOutput's flags.
+/** Writes are held back (corked) while the answers to a pipeline are computed. */
+const HELD = 1;
+/**
+ * Something in the batch is not ASCII. Otherwise the batch is written as latin1, a plain copy,
+ * where UTF-8 would check every character.
+ */
+const BATCH_NOT_ASCII = 2;
+/** A release at the end of this turn of the event loop is scheduled. */
+const RELEASE_SCHEDULED = 4;
+
 /**
  * The write side of one connection, and its only writer (aiohttp's `StreamWriter` over the
  * transport): whole responses, streamed bodies (it is their `StreamWriter`'s sink), 100
@@ -16,12 +27,10 @@ const BATCH_LIMIT = 64 * 1024;
  */
 export class ConnectionOutput implements StreamWriterSink {
   readonly #socket: Socket;
-  #held = false;
+  // HELD, BATCH_NOT_ASCII and RELEASE_SCHEDULED: one integer, as a taken-over connection may
+  // keep this object for the life of the new protocol.
+  #flags = 0;
   #batch = "";
-  // Whether everything in #batch is ASCII: it is then written as latin1, a plain copy, where
-  // UTF-8 would check every character.
-  #batchAscii = true;
-  #releaseScheduled = false;
 
   constructor(socket: Socket) {
     this.#socket = socket;
@@ -47,16 +56,16 @@ export class ConnectionOutput implements StreamWriterSink {
 
   /** Holds writes back (corked) while the answers to a pipeline are computed. */
   hold(): void {
-    if (this.#held) return;
-    this.#held = true;
+    if ((this.#flags & HELD) !== 0) return;
+    this.#flags |= HELD;
     this.#socket.cork();
   }
 
   /** Writes what is held. */
   release(): void {
-    if (!this.#held) return;
-    this.#flushBatch();
-    this.#held = false;
+    if ((this.#flags & HELD) === 0) return;
+    ConnectionOutput.#flushBatch(this);
+    this.#flags &= ~HELD;
     this.#socket.uncork();
   }
 
@@ -65,14 +74,14 @@ export class ConnectionOutput implements StreamWriterSink {
    * hold back the answers before it.
    */
   releaseSoon(): void {
-    if (this.#releaseScheduled || !this.#held) return;
-    this.#releaseScheduled = true;
+    if ((this.#flags & (RELEASE_SCHEDULED | HELD)) !== HELD) return;
+    this.#flags |= RELEASE_SCHEDULED;
     // The output as an argument rather than a bound closure: nothing more per connection.
     setImmediate(ConnectionOutput.#scheduledRelease, this);
   }
 
   static #scheduledRelease(output: ConnectionOutput): void {
-    output.#releaseScheduled = false;
+    output.#flags &= ~RELEASE_SCHEDULED;
     output.release();
   }
 
@@ -91,7 +100,7 @@ export class ConnectionOutput implements StreamWriterSink {
     let ascii: boolean;
     if (body === undefined || body.length === 0) {
       if (!headAscii) {
-        this.#flushBatch();
+        ConnectionOutput.#flushBatch(this);
         return this.#socket.write(head, "latin1");
       }
       text = head;
@@ -102,11 +111,11 @@ export class ConnectionOutput implements StreamWriterSink {
     } else {
       return this.writeAll(head, body);
     }
-    if (this.#held) {
+    if ((this.#flags & HELD) !== 0) {
       this.#batch += text;
-      if (!ascii) this.#batchAscii = false;
+      if (!ascii) this.#flags |= BATCH_NOT_ASCII;
       if (this.#batch.length < BATCH_LIMIT) return true;
-      return this.#flushBatch();
+      return ConnectionOutput.#flushBatch(this);
     }
     return this.#socket.write(text, ascii ? "latin1" : "utf8");
   }
@@ -124,7 +133,7 @@ export class ConnectionOutput implements StreamWriterSink {
   /** Writes `head` (a string as latin1) and `body` (a string as UTF-8) in one go, in order. */
   writeAll(head: Buffer | string, body: Buffer | string): boolean {
     const socket = this.#socket;
-    this.#flushBatch();
+    ConnectionOutput.#flushBatch(this);
     socket.cork();
     socket.write(head, "latin1");
     socket.write(body, "utf8");
@@ -135,7 +144,7 @@ export class ConnectionOutput implements StreamWriterSink {
 
   /** For a `StreamWriter` writing several parts at once: held parts go out first. */
   cork(): void {
-    this.#flushBatch();
+    ConnectionOutput.#flushBatch(this);
     this.#socket.cork();
   }
 
@@ -159,12 +168,14 @@ export class ConnectionOutput implements StreamWriterSink {
     return this;
   }
 
-  #flushBatch(): boolean {
-    const batch = this.#batch;
+  // Static: an instance method would cost every connection a field.
+  static #flushBatch(output: ConnectionOutput): boolean {
+    const batch = output.#batch;
     if (batch.length === 0) return true;
-    const encoding = this.#batchAscii ? "latin1" : "utf8";
-    this.#batch = "";
-    this.#batchAscii = true;
-    return this.#socket.write(batch, encoding);
+    const flags = output.#flags;
+    const encoding = (flags & BATCH_NOT_ASCII) === 0 ? "latin1" : "utf8";
+    output.#batch = "";
+    output.#flags = flags & ~BATCH_NOT_ASCII;
+    return output.#socket.write(batch, encoding);
   }
 }

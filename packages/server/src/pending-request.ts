@@ -17,6 +17,14 @@ export interface BodyFlow {
   bodyReadStarted(entry: PendingRequest): void;
 }
 
+// The bits of PendingRequest's flags.
+const BODY_DONE = 1;
+const BODY_PAUSED = 2;
+const EXPECT_CONTINUE = 4;
+const CONTINUE_SENT = 8;
+const READ_STARTED = 16;
+const DISCARDING = 32;
+
 function hasExpectContinue(rawHeaders: readonly string[]): boolean {
   return rawHeaderValue(rawHeaders, "expect")?.trim().toLowerCase() === "100-continue";
 }
@@ -31,25 +39,79 @@ function hasExpectContinue(rawHeaders: readonly string[]): boolean {
 export class PendingRequest {
   request: BaseRequest | undefined = undefined;
   response: StreamResponse | undefined = undefined;
-  /** Body bytes received (before decompression). */
-  received = 0;
-  bodyDone: boolean;
-  bodyPaused = false;
-  expectContinue = false;
-  continueSent = false;
-  /** The handler started reading the body. */
-  readStarted = false;
-  /** The handler answered without reading the rest: it is read and thrown away. */
-  discarding = false;
-  discardFrom = 0;
-  decompressor: Transform | undefined = undefined;
+  // The booleans below, a bit each of one integer: a WebSocket keeps its request's entry for
+  // the life of the connection.
+  #flags: number;
+  // What only a request with a body has: most requests (and a WebSocket's, kept for the life
+  // of the connection) have none.
+  #body: BodyProgress | undefined = undefined;
 
   constructor(
     readonly message: RawRequestMessage | undefined,
     readonly payload: StreamReader,
     readonly error: HttpProcessingError | undefined,
   ) {
-    this.bodyDone = payload === EMPTY_PAYLOAD;
+    this.#flags = payload === EMPTY_PAYLOAD ? BODY_DONE : 0;
+  }
+
+  /** Body bytes received (before decompression). */
+  get received(): number {
+    return this.#body?.received ?? 0;
+  }
+
+  /** What inflates a compressed body, if it is one. */
+  get decompressor(): Transform | undefined {
+    return this.#body?.decompressor;
+  }
+
+  /** The body is all in (or failed, or there is none). */
+  get bodyDone(): boolean {
+    return (this.#flags & BODY_DONE) !== 0;
+  }
+
+  set bodyDone(value: boolean) {
+    this.#flags = value ? this.#flags | BODY_DONE : this.#flags & ~BODY_DONE;
+  }
+
+  /** The body's reader is full: the connection stopped reading for it. */
+  get bodyPaused(): boolean {
+    return (this.#flags & BODY_PAUSED) !== 0;
+  }
+
+  set bodyPaused(value: boolean) {
+    this.#flags = value ? this.#flags | BODY_PAUSED : this.#flags & ~BODY_PAUSED;
+  }
+
+  /** The client sent `Expect: 100-continue`. */
+  get expectContinue(): boolean {
+    return (this.#flags & EXPECT_CONTINUE) !== 0;
+  }
+
+  set expectContinue(value: boolean) {
+    this.#flags = value ? this.#flags | EXPECT_CONTINUE : this.#flags & ~EXPECT_CONTINUE;
+  }
+
+  /** `100 Continue` was sent. */
+  get continueSent(): boolean {
+    return (this.#flags & CONTINUE_SENT) !== 0;
+  }
+
+  set continueSent(value: boolean) {
+    this.#flags = value ? this.#flags | CONTINUE_SENT : this.#flags & ~CONTINUE_SENT;
+  }
+
+  /** The handler started reading the body. */
+  get readStarted(): boolean {
+    return (this.#flags & READ_STARTED) !== 0;
+  }
+
+  set readStarted(value: boolean) {
+    this.#flags = value ? this.#flags | READ_STARTED : this.#flags & ~READ_STARTED;
+  }
+
+  /** The handler answered without reading the rest: it is read and thrown away. */
+  get discarding(): boolean {
+    return (this.#flags & DISCARDING) !== 0;
   }
 
   /** A request without a body (or a protocol error, with no message). */
@@ -80,21 +142,27 @@ export class PendingRequest {
       },
     });
     entry = new PendingRequest(message, payload, undefined);
+    entry.#body = new BodyProgress();
     // HTTP/1.0 has no 100 Continue (RFC 9110 §10.1.1).
     entry.expectContinue = message.version.minor !== 0 && hasExpectContinue(message.rawHeaders);
     if (maxOutputSize !== undefined && message.compression !== undefined) {
-      entry.#decompress(message.compression, maxOutputSize);
+      PendingRequest.#decompress(entry, message.compression, maxOutputSize);
     }
     return entry;
   }
 
-  #decompress(encoding: "gzip" | "deflate" | "br", maxOutputSize: number): void {
-    const payload = this.payload;
+  // Static: an instance method would cost every entry a field.
+  static #decompress(
+    entry: PendingRequest,
+    encoding: "gzip" | "deflate" | "br",
+    maxOutputSize: number,
+  ): void {
+    const payload = entry.payload;
     const decompressor = createDecompressor(encoding, { maxOutputSize });
     decompressor.on("data", (chunk: Buffer) => payload.feedData(chunk));
     decompressor.on("end", () => payload.feedEof());
     decompressor.on("error", (error: Error) => payload.setException(error));
-    this.decompressor = decompressor;
+    entry.#body!.decompressor = decompressor;
   }
 
   /**
@@ -102,9 +170,10 @@ export class PendingRequest {
    * reading until it emits `'drain'`.
    */
   feedBody(chunk: Buffer): boolean {
-    this.received += chunk.length;
+    const body = this.#body!;
+    body.received += chunk.length;
     if (this.discarding) return true;
-    const decompressor = this.decompressor;
+    const decompressor = body.decompressor;
     if (decompressor !== undefined) return decompressor.write(chunk);
     this.payload.feedData(chunk);
     return true;
@@ -114,7 +183,8 @@ export class PendingRequest {
   endBody(): void {
     this.bodyDone = true;
     if (this.discarding) return;
-    if (this.decompressor !== undefined) this.decompressor.end();
+    const decompressor = this.#body?.decompressor;
+    if (decompressor !== undefined) decompressor.end();
     else this.payload.feedEof();
   }
 
@@ -122,22 +192,35 @@ export class PendingRequest {
   failBody(error: unknown): void {
     if (this.bodyDone) return;
     this.bodyDone = true;
-    this.decompressor?.destroy();
+    this.#body?.decompressor?.destroy();
     this.payload.setException(error);
   }
 
   /** Bytes discarded since the handler's answer. */
   get discarded(): number {
-    return this.received - this.discardFrom;
+    const body = this.#body;
+    return body === undefined ? 0 : body.received - body.discardFrom;
   }
 
   /** The handler answered without reading the rest: what still comes is thrown away. */
   startDiscarding(): void {
-    this.discarding = true;
-    this.discardFrom = this.received;
-    this.decompressor?.destroy();
+    this.#flags |= DISCARDING;
+    const body = this.#body;
+    if (body !== undefined) {
+      body.discardFrom = body.received;
+      body.decompressor?.destroy();
+    }
     this.payload.setException(
       new Error("The request body was not read before the response was sent"),
     );
   }
+}
+
+/** How far the body of a {@link PendingRequest} arrived, and its decompressor. */
+class BodyProgress {
+  /** Body bytes received (before decompression). */
+  received = 0;
+  /** `received` when discarding started. */
+  discardFrom = 0;
+  decompressor: Transform | undefined = undefined;
 }

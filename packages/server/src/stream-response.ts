@@ -70,6 +70,28 @@ function statusLine(minor: number, status: number, reason: string): string {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+// The bits of a StreamResponse's state: one integer instead of a field each.
+/** Chunked transfer coding (asked for, then decided by prepare()). */
+const CHUNKED = 1;
+/** The head is pure ASCII. */
+const HEAD_ASCII = 2;
+/** No body is sent (HEAD, 1xx, 204, 304). */
+const EMPTY_BODY = 4;
+/** writeEof() was called. */
+const EOF_SENT = 8;
+/** KEEP_ALIVE says whether the connection stays open (forceClose() or prepare() decided). */
+const KEEP_ALIVE_SET = 16;
+const KEEP_ALIVE = 32;
+
+/** What few responses have: cookies and compression. */
+class ResponseExtras {
+  cookies: Map<string, Cookie> | undefined = undefined;
+  /** Set by enableCompression(): the forced coding, or null to negotiate from Accept-Encoding. */
+  compression: ContentCoding | null | undefined = undefined;
+  /** The content coding the body is sent with; set while preparing, when compression applies. */
+  contentCoding: ContentCoding | undefined = undefined;
+}
+
 // Head lines a Response without a headers dict usually has, made once.
 /** The Content-Type of a text body by default. @internal */
 export const TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8";
@@ -199,25 +221,18 @@ export class StreamResponse {
   #headers: ResponseHeaders | undefined = undefined;
   #contentTypeValue: string | undefined = undefined;
   #contentLengthValue: number | undefined = undefined;
-  #chunked = false;
-  #keepAlive: boolean | undefined = undefined;
+  // chunked, keep-alive, head and body state: bits of one integer (see the constants above).
+  #flags = HEAD_ASCII;
   #request: BaseRequest | undefined = undefined;
   #connection: RequestConnection | undefined = undefined;
+  // The head not written yet; before prepare(), the header lines of a protocol switch
+  // (kPrepareUpgrade), Connection included, for the head built without a dict.
   #head: string | undefined = undefined;
-  #headAscii = true;
-  #emptyBody = false;
   #writer: StreamWriter | undefined = undefined;
-  #eofSent = false;
   #eofPromise: Promise<void> | undefined = undefined;
   #bodyLength = 0;
-  /** The content coding the body is sent with; set while preparing, when compression applies. */
-  #contentCoding: ContentCoding | undefined = undefined;
-  #cookies: Map<string, Cookie> | undefined = undefined;
-  // Set by enableCompression(): the forced coding, or null to negotiate from Accept-Encoding.
-  #compression: ContentCoding | null | undefined = undefined;
-  // Header lines of a protocol switch (kPrepareUpgrade), Connection included, for the head
-  // built without a dict.
-  #upgradeLines: string | undefined = undefined;
+  // Cookies and compression, made on first use: most responses have neither.
+  #extras: ResponseExtras | undefined = undefined;
 
   /**
    * @throws {RangeError} when `status` is not an integer from 100 to 999.
@@ -289,15 +304,20 @@ export class StreamResponse {
   }
 
   /** @throws {Error} once the head is prepared: what it would change was sent. */
-  #checkNotPrepared(what: string): void {
-    if (this.#request !== undefined) throw new Error(`Cannot ${what} after prepare()`);
+  static #checkNotPrepared(response: StreamResponse, what: string): void {
+    if (response.#request !== undefined) throw new Error(`Cannot ${what} after prepare()`);
   }
 
-  #getHeader(name: "Content-Type" | "Content-Length"): string | undefined {
-    const headers = this.#headers;
+  static #getHeader(
+    response: StreamResponse,
+    name: "Content-Type" | "Content-Length",
+  ): string | undefined {
+    const headers = response.#headers;
     if (headers !== undefined) return headers.get(name);
-    if (name === "Content-Type") return this.#contentTypeValue;
-    return this.#contentLengthValue === undefined ? undefined : String(this.#contentLengthValue);
+    if (name === "Content-Type") return response.#contentTypeValue;
+    return response.#contentLengthValue === undefined
+      ? undefined
+      : String(response.#contentLengthValue);
   }
 
   /** The `Content-Length` header as a number, undefined when unset. */
@@ -313,12 +333,12 @@ export class StreamResponse {
    * @throws {Error} with chunked encoding enabled, or after {@link prepare}.
    */
   set contentLength(value: number | undefined) {
-    this.#checkNotPrepared("change contentLength");
+    StreamResponse.#checkNotPrepared(this, "change contentLength");
     if (value !== undefined) {
       if (!Number.isSafeInteger(value) || value < 0) {
         throw new RangeError("contentLength must be a non-negative integer");
       }
-      if (this.#chunked) {
+      if ((this.#flags & CHUNKED) !== 0) {
         throw new Error("You can't set a content length when chunked encoding is enabled");
       }
     }
@@ -331,11 +351,11 @@ export class StreamResponse {
     }
   }
 
-  #setContentTypeValue(value: string | undefined): void {
+  static #setContentTypeValue(response: StreamResponse, value: string | undefined): void {
     if (value !== undefined) checkHeaderValue("contentType", value);
-    if (this.#headers === undefined) this.#contentTypeValue = value;
-    else if (value === undefined) this.#headers.delete("Content-Type");
-    else this.#headers.set("Content-Type", value);
+    if (response.#headers === undefined) response.#contentTypeValue = value;
+    else if (value === undefined) response.#headers.delete("Content-Type");
+    else response.#headers.set("Content-Type", value);
   }
 
   /**
@@ -343,7 +363,7 @@ export class StreamResponse {
    * (aiohttp's `content_type`). Setting it keeps the charset.
    */
   get contentType(): string {
-    const value = this.#getHeader("Content-Type");
+    const value = StreamResponse.#getHeader(this, "Content-Type");
     if (value === undefined || value === "") return "application/octet-stream";
     return parseHeaderParams(value)?.value ?? "application/octet-stream";
   }
@@ -353,15 +373,18 @@ export class StreamResponse {
    * @throws {Error} after {@link prepare}.
    */
   set contentType(value: string) {
-    this.#checkNotPrepared("change contentType");
+    StreamResponse.#checkNotPrepared(this, "change contentType");
     checkHeaderValue("contentType", value);
     const charset = this.charset;
-    this.#setContentTypeValue(charset === undefined ? value : `${value}; charset=${charset}`);
+    StreamResponse.#setContentTypeValue(
+      this,
+      charset === undefined ? value : `${value}; charset=${charset}`,
+    );
   }
 
   /** The `charset` parameter of `Content-Type`, lower-cased, if any. */
   get charset(): string | undefined {
-    const value = this.#getHeader("Content-Type");
+    const value = StreamResponse.#getHeader(this, "Content-Type");
     if (value === undefined || value === "") return undefined;
     return parseHeaderParams(value)?.params.get("charset")?.toLowerCase();
   }
@@ -372,7 +395,7 @@ export class StreamResponse {
    *   `application/octet-stream`), or after {@link prepare}.
    */
   set charset(value: string | undefined) {
-    this.#checkNotPrepared("change charset");
+    StreamResponse.#checkNotPrepared(this, "change charset");
     const contentType = this.contentType;
     if (contentType === "application/octet-stream") {
       throw new Error(
@@ -380,7 +403,8 @@ export class StreamResponse {
       );
     }
     if (value !== undefined) checkHeaderValue("charset", value);
-    this.#setContentTypeValue(
+    StreamResponse.#setContentTypeValue(
+      this,
       value === undefined ? contentType : `${contentType}; charset=${value.toLowerCase()}`,
     );
   }
@@ -390,7 +414,8 @@ export class StreamResponse {
    * decides (from the request, unless {@link forceClose} was called), then a boolean.
    */
   get keepAlive(): boolean | undefined {
-    return this.#keepAlive;
+    const flags = this.#flags;
+    return (flags & KEEP_ALIVE_SET) === 0 ? undefined : (flags & KEEP_ALIVE) !== 0;
   }
 
   /**
@@ -398,8 +423,9 @@ export class StreamResponse {
    * header when the response is prepared.
    */
   get cookies(): Map<string, Cookie> {
-    this.#cookies ??= new Map();
-    return this.#cookies;
+    const extras = (this.#extras ??= new ResponseExtras());
+    extras.cookies ??= new Map();
+    return extras.cookies;
   }
 
   /**
@@ -412,7 +438,7 @@ export class StreamResponse {
    * @throws {Error} after {@link prepare}.
    */
   setCookie(name: string, value: string, options?: SetCookieOptions): void {
-    this.#checkNotPrepared("change the cookies");
+    StreamResponse.#checkNotPrepared(this, "change the cookies");
     setCookieIn(this.cookies, name, value, options);
   }
 
@@ -422,7 +448,7 @@ export class StreamResponse {
    * @throws {Error} after {@link prepare}.
    */
   delCookie(name: string, options?: DelCookieOptions): void {
-    this.#checkNotPrepared("change the cookies");
+    StreamResponse.#checkNotPrepared(this, "change the cookies");
     deleteCookieIn(this.cookies, name, options);
   }
 
@@ -438,7 +464,7 @@ export class StreamResponse {
    * @throws {Error} after {@link prepare}.
    */
   set lastModified(value: Date | number | string | undefined) {
-    this.#checkNotPrepared("change lastModified");
+    StreamResponse.#checkNotPrepared(this, "change lastModified");
     if (value === undefined) this.#headers?.delete("Last-Modified");
     else this.headers.set("Last-Modified", formatLastModified(value));
   }
@@ -454,7 +480,7 @@ export class StreamResponse {
    * @throws {Error} after {@link prepare}.
    */
   set etag(value: ETag | string | undefined) {
-    this.#checkNotPrepared("change etag");
+    StreamResponse.#checkNotPrepared(this, "change etag");
     if (value === undefined) this.#headers?.delete("ETag");
     else this.headers.set("ETag", formatETag(value));
   }
@@ -469,23 +495,24 @@ export class StreamResponse {
    * @throws {Error} after {@link prepare}.
    */
   enableCompression(force?: ContentCoding): void {
-    this.#checkNotPrepared("enable compression");
+    StreamResponse.#checkNotPrepared(this, "enable compression");
     if (force !== undefined && force !== "gzip" && force !== "deflate" && force !== "br") {
       throw new TypeError(`force must be "gzip", "deflate" or "br", got ${JSON.stringify(force)}`);
     }
-    this.#compression = force ?? null;
+    (this.#extras ??= new ResponseExtras()).compression = force ?? null;
   }
 
   /** Adds the Set-Cookie headers and starts compression, before framing is decided. */
-  #applyCookiesAndCompression(request: BaseRequest): void {
-    const cookies = this.#cookies;
+  static #applyCookiesAndCompression(response: StreamResponse, request: BaseRequest): void {
+    const extras = response.#extras!;
+    const cookies = extras.cookies;
     if (cookies !== undefined) {
       for (const cookie of cookies.values())
-        this.headers.add("Set-Cookie", serializeCookie(cookie));
+        response.headers.add("Set-Cookie", serializeCookie(cookie));
     }
-    const compression = this.#compression;
-    if (compression === undefined || isEmptyBodyStatus(this.#status)) return;
-    const headers = this.headers;
+    const compression = extras.compression;
+    if (compression === undefined || isEmptyBodyStatus(response.#status)) return;
+    const headers = response.headers;
     if (headers.has("Content-Encoding")) return;
     let coding: ContentCoding | undefined = compression ?? undefined;
     if (compression === null) {
@@ -496,17 +523,17 @@ export class StreamResponse {
     headers.set("Content-Encoding", coding);
     headers.delete("Content-Length");
     // HEAD gets the headers a GET would, but no compressor: it would write a stream trailer.
-    if (request.method !== "HEAD") this.#contentCoding = coding;
+    if (request.method !== "HEAD") extras.contentCoding = coding;
   }
 
   /** Closes the connection after this response (aiohttp's `force_close`). */
   forceClose(): void {
-    this.#keepAlive = false;
+    this.#flags = (this.#flags | KEEP_ALIVE_SET) & ~KEEP_ALIVE;
   }
 
   /** Whether chunked transfer coding was asked for. */
   get chunked(): boolean {
-    return this.#chunked;
+    return (this.#flags & CHUNKED) !== 0;
   }
 
   /**
@@ -515,11 +542,11 @@ export class StreamResponse {
    * @throws {Error} when a `Content-Length` is set, or after {@link prepare}.
    */
   enableChunkedEncoding(): void {
-    this.#checkNotPrepared("enable chunked encoding");
-    if (this.#getHeader("Content-Length") !== undefined) {
+    StreamResponse.#checkNotPrepared(this, "enable chunked encoding");
+    if (StreamResponse.#getHeader(this, "Content-Length") !== undefined) {
       throw new Error("You can't enable chunked encoding when a content length is set");
     }
-    this.#chunked = true;
+    this.#flags |= CHUNKED;
   }
 
   /** Whether the head was prepared (sent or queued for sending). */
@@ -553,18 +580,19 @@ export class StreamResponse {
         throw new Error("Response has already been prepared for another request");
       return false;
     }
-    if (this.#eofSent) return false;
+    const flags = this.#flags;
+    if ((flags & EOF_SENT) !== 0) return false;
     // Extension point (cookies, compression): code that must change the head does it here,
     // before framing is decided: it adds its headers through `this.headers` (which switches
     // the head to the general, validating path below) and, to compress, sets
-    // `this.#contentCoding` (the writer then compresses; Content-Length must be removed).
-    if (this.#cookies !== undefined || this.#compression !== undefined) {
-      this.#applyCookiesAndCompression(request);
-    }
+    // `contentCoding` of `this.#extras` (the writer then compresses; Content-Length must be
+    // removed).
+    const extras = this.#extras;
+    if (extras !== undefined) StreamResponse.#applyCookiesAndCompression(this, request);
     const connection = request[kConnection];
     const version = request.version;
     const status = this.#status;
-    const chunkedRequested = this.#chunked;
+    const chunkedRequested = (flags & CHUNKED) !== 0;
     // Refused before the connection records the response.
     checkChunkedAllowed(version, chunkedRequested);
     // Ask the connection last: it records the response, may veto keep-alive and may add
@@ -581,13 +609,14 @@ export class StreamResponse {
             ? this.#contentLengthValue !== undefined
             : headers.get("Content-Length") !== undefined,
         chunkedRequested,
-        compressed: this.#contentCoding !== undefined,
+        compressed: extras?.contentCoding !== undefined,
         requestKeepAlive: request.keepAlive,
-        responseKeepAlive: this.#keepAlive,
+        responseKeepAlive: (flags & KEEP_ALIVE_SET) === 0 ? undefined : (flags & KEEP_ALIVE) !== 0,
         connectionAllowsKeepAlive,
       });
     const chunked = framing === "chunked";
-    this.#emptyBody = !bodyAllowed;
+    const emptyBody = !bodyAllowed;
+    let headAscii = true;
     const serverHeader = connection.serverHeader;
     let head: string;
     if (headers === undefined) {
@@ -596,8 +625,9 @@ export class StreamResponse {
       let contentTypeLine = "";
       if (contentType === TEXT_PLAIN_UTF8) contentTypeLine = TEXT_PLAIN_UTF8_LINE;
       else if (contentType !== undefined) contentTypeLine = `Content-Type: ${contentType}\r\n`;
-      else if (!this.#emptyBody && length !== 0) contentTypeLine = OCTET_STREAM_LINE;
-      const upgradeLines = this.#upgradeLines;
+      else if (!emptyBody && length !== 0) contentTypeLine = OCTET_STREAM_LINE;
+      // Before prepare(), #head holds a protocol switch's lines (kPrepareUpgrade), if any.
+      const upgradeLines = this.#head;
       if (upgradeLines === undefined) {
         head = buildPlainHead(
           statusLine(minor, status, this.#reason),
@@ -610,7 +640,6 @@ export class StreamResponse {
         );
       } else {
         // A 101 from kPrepareUpgrade: its own lines (Connection among them) go before Date.
-        this.#upgradeLines = undefined;
         head = statusLine(minor, status, this.#reason) + contentTypeLine;
         if (length !== undefined) head += contentLengthLine(length);
         if (chunked) head += "Transfer-Encoding: chunked\r\n";
@@ -618,10 +647,9 @@ export class StreamResponse {
         if (serverHeader !== null) head += `Server: ${serverHeader}\r\n`;
         head += "\r\n";
       }
-      this.#headAscii = true;
     } else {
       if (removeContentLength) headers.delete("Content-Length");
-      if (this.#emptyBody) {
+      if (emptyBody) {
         // RFC 9112 §6.1: no Transfer-Encoding on a response that cannot have content.
         if (headers.get("Transfer-Encoding") === "chunked") headers.delete("Transfer-Encoding");
       } else {
@@ -642,10 +670,14 @@ export class StreamResponse {
         this.#reason,
         headers,
       ).toString("latin1");
-      this.#headAscii = !NON_ASCII_RE.test(head);
+      headAscii = !NON_ASCII_RE.test(head);
     }
-    this.#chunked = chunked;
-    this.#keepAlive = keepAlive;
+    this.#flags =
+      (chunked ? CHUNKED : 0) |
+      (headAscii ? HEAD_ASCII : 0) |
+      (emptyBody ? EMPTY_BODY : 0) |
+      KEEP_ALIVE_SET |
+      (keepAlive ? KEEP_ALIVE : 0);
     this.#connection = connection;
     this.#request = request;
     this.#head = head;
@@ -655,16 +687,17 @@ export class StreamResponse {
   }
 
   /** The writer, created with the pending head on first use. */
-  #ensureWriter(): StreamWriter {
-    let writer = this.#writer;
+  static #ensureWriter(response: StreamResponse): StreamWriter {
+    let writer = response.#writer;
     if (writer === undefined) {
       // A streamed body must reach the socket now: release answers held back for a pipeline.
-      writer = this.#writer = new StreamWriter(this.#connection!.output);
-      if (this.#chunked) writer.enableChunking();
-      if (this.#contentCoding !== undefined) writer.enableCompression(this.#contentCoding);
+      writer = response.#writer = new StreamWriter(response.#connection!.output);
+      if ((response.#flags & CHUNKED) !== 0) writer.enableChunking();
+      const contentCoding = response.#extras?.contentCoding;
+      if (contentCoding !== undefined) writer.enableCompression(contentCoding);
       // kFlushHead may have sent the head already.
-      if (this.#head !== undefined) writer.writeHeaders(Buffer.from(this.#head, "latin1"));
-      this.#head = undefined;
+      if (response.#head !== undefined) writer.writeHeaders(Buffer.from(response.#head, "latin1"));
+      response.#head = undefined;
     }
     return writer;
   }
@@ -689,11 +722,15 @@ export class StreamResponse {
       return Promise.reject(new Error("The response head was not prepared"));
     if (this.#writer === undefined && this.#head === undefined) return RESOLVED; // sent whole
     const head = this.#head;
-    if (this.#writer === undefined && head !== undefined && this.#contentCoding === undefined) {
+    if (
+      this.#writer === undefined &&
+      head !== undefined &&
+      this.#extras?.contentCoding === undefined
+    ) {
       // No body yet (a hand-off, say): the head goes out in one write, without a writer.
-      return this.#writeWhole(head, undefined, false) ?? RESOLVED;
+      return StreamResponse.#writeWhole(this, head, undefined, false) ?? RESOLVED;
     }
-    return this.#ensureWriter().drain();
+    return StreamResponse.#ensureWriter(this).drain();
   }
 
   /**
@@ -707,7 +744,7 @@ export class StreamResponse {
   [kPrepareUpgrade](request: BaseRequest, fields: readonly (readonly [string, string])[]): void {
     if (this.#request !== undefined) {
       // Prepared already: prepareHead() says whether that is for this request.
-    } else if (this.#headers !== undefined || this.#cookies !== undefined) {
+    } else if (this.#headers !== undefined || this.#extras?.cookies !== undefined) {
       const headers = this.headers;
       for (const [name, value] of fields) headers.set(name, value);
     } else {
@@ -716,7 +753,8 @@ export class StreamResponse {
         checkHeaderValue(name, value);
         lines += `${name}: ${value}\r\n`;
       }
-      this.#upgradeLines = lines;
+      // Taken by prepareHead() (#head holds nothing else before it).
+      this.#head = lines;
     }
     this.prepareHead(request);
   }
@@ -729,11 +767,11 @@ export class StreamResponse {
    */
   async write(data: Buffer | Uint8Array | string): Promise<void> {
     const chunk = toChunk(data, "data");
-    if (this.#eofSent) throw new Error("Cannot call write() after writeEof()");
+    if ((this.#flags & EOF_SENT) !== 0) throw new Error("Cannot call write() after writeEof()");
     if (this.#request === undefined) throw new Error("Cannot call write() before prepare()");
-    if (this.#emptyBody) return; // HEAD, 1xx, 204, 304: the body is not sent.
+    if ((this.#flags & EMPTY_BODY) !== 0) return; // HEAD, 1xx, 204, 304: the body is not sent.
     this.#bodyLength += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-    return this.#ensureWriter().write(chunk);
+    return StreamResponse.#ensureWriter(this).write(chunk);
   }
 
   /**
@@ -743,7 +781,7 @@ export class StreamResponse {
    * @throws {ConnectionResetError} (rejects) when the client went away.
    */
   writeEof(data?: Buffer | Uint8Array | string): Promise<void> {
-    if (this.#eofSent) return this.#eofPromise ?? RESOLVED;
+    if ((this.#flags & EOF_SENT) !== 0) return this.#eofPromise ?? RESOLVED;
     let chunk: Buffer | string | undefined;
     try {
       chunk = this.eofBody(data);
@@ -752,7 +790,7 @@ export class StreamResponse {
     }
     if (this.#request === undefined)
       return Promise.reject(new Error("Cannot call writeEof() before prepare()"));
-    return this.#end(chunk) ?? RESOLVED;
+    return StreamResponse.#end(this, chunk) ?? RESOLVED;
   }
 
   /**
@@ -771,57 +809,61 @@ export class StreamResponse {
    */
   [kFinishSync](request: BaseRequest): true | Promise<void> {
     this.prepareHead(request);
-    if (this.#eofSent) return this.#eofPromise ?? true;
-    return this.#end(this.eofBody(undefined)) ?? true;
+    if ((this.#flags & EOF_SENT) !== 0) return this.#eofPromise ?? true;
+    return StreamResponse.#end(this, this.eofBody(undefined)) ?? true;
   }
 
   /** Ends the body; undefined when all was handed to a socket that needs no drain. */
-  #end(data: Buffer | string | undefined): Promise<void> | undefined {
-    this.#eofSent = true;
+  static #end(
+    response: StreamResponse,
+    data: Buffer | string | undefined,
+  ): Promise<void> | undefined {
+    const flags = (response.#flags |= EOF_SENT);
     // The handler is done with the request: remove the files post() spooled.
-    this.#request?.[kReleaseUploads]?.();
+    response.#request?.[kReleaseUploads]?.();
     let chunk = data;
     // A string body whose UTF-8 size is its length is ASCII: it can go out as latin1, a copy.
     let bodyAscii = false;
-    if (this.#emptyBody) chunk = undefined;
+    if ((flags & EMPTY_BODY) !== 0) chunk = undefined;
     else if (typeof chunk === "string") {
       const size = Buffer.byteLength(chunk);
       bodyAscii = size === chunk.length;
-      this.#bodyLength += size;
-    } else if (chunk !== undefined) this.#bodyLength += chunk.length;
-    const head = this.#head;
+      response.#bodyLength += size;
+    } else if (chunk !== undefined) response.#bodyLength += chunk.length;
+    const head = response.#head;
     let promise: Promise<void> | undefined;
     if (
-      this.#writer === undefined &&
+      response.#writer === undefined &&
       head !== undefined &&
-      this.#contentCoding === undefined &&
-      !this.#chunked
+      (flags & CHUNKED) === 0 &&
+      response.#extras?.contentCoding === undefined
     ) {
-      promise = this.#writeWhole(head, chunk, bodyAscii);
+      promise = StreamResponse.#writeWhole(response, head, chunk, bodyAscii);
     } else {
-      promise = this.#ensureWriter().writeEof(chunk);
+      promise = StreamResponse.#ensureWriter(response).writeEof(chunk);
     }
-    this.#eofPromise = promise;
+    response.#eofPromise = promise;
     return promise;
   }
 
   /** The head and the whole body straight to the connection, one write (no writer needed). */
-  #writeWhole(
+  static #writeWhole(
+    response: StreamResponse,
     head: string,
     chunk: Buffer | string | undefined,
     bodyAscii: boolean,
   ): Promise<void> | undefined {
-    this.#head = undefined;
-    const output = this.#connection!.output;
+    response.#head = undefined;
+    const output = response.#connection!.output;
     if (!output.writable) return Promise.reject(new ConnectionResetError());
-    return output.sendWhole(head, chunk, this.#headAscii, bodyAscii)
+    return output.sendWhole(head, chunk, (response.#flags & HEAD_ASCII) !== 0, bodyAscii)
       ? undefined
-      : this.#connectionDrained();
+      : StreamResponse.#connectionDrained(response);
   }
 
-  #connectionDrained(): Promise<void> {
+  static #connectionDrained(response: StreamResponse): Promise<void> {
     // Reuses the writer's drain logic (resolve on 'drain', reject on 'close'/'error').
-    const writer = new StreamWriter(this.#connection!.output);
+    const writer = new StreamWriter(response.#connection!.output);
     return writer.drain();
   }
 }

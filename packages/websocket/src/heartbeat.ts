@@ -19,7 +19,11 @@ export type HeartbeatTarget = { ping(): void } | (() => void);
  * @internal
  */
 export class Heartbeat {
-  /** When this entry is due (ms, `performance.now()` clock). @internal */
+  /**
+   * When this entry is due (ms, `performance.now()` clock, rounded up): a whole number fits the
+   * object (a fraction would be a separate heap number, kept by every idle connection).
+   * @internal
+   */
   deadline = 0;
   /** Neighbours in the wheel's list. @internal */
   previous: Heartbeat | undefined = undefined;
@@ -199,7 +203,7 @@ export class HeartbeatWheel {
   }
 
   #enter(list: HeartbeatList, entry: Heartbeat, delay: number): void {
-    entry.deadline = performance.now() + delay;
+    entry.deadline = Math.ceil(performance.now() + delay);
     list.append(entry);
     this.#size++;
     if (this.#firing) return;

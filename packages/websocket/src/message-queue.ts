@@ -17,6 +17,12 @@ export interface MessageQueueOptions extends Partial<MessageQueueFlow> {
   limit: number;
 }
 
+// The bits of a MessageQueue's flags.
+/** The queue is over its limit: it paused the flow. */
+const PAUSED = 1;
+/** A wait() is pending. */
+const WAITING = 2;
+
 /**
  * The messages received but not yet returned by `receive()`, like aiohttp's
  * `WebSocketDataQueue`: one reader at a time, and flow control, so a handler that stops
@@ -30,11 +36,11 @@ export class MessageQueue {
   readonly #limit: number;
   readonly #flow: MessageQueueFlow;
   #size = 0;
-  #paused = false;
+  // PAUSED and WAITING: one integer for both (every idle connection keeps a queue).
+  #flags = 0;
   // The waiting get(), in fields rather than an object of its own: one wait per message is the
   // hot path, and these cost nothing more to keep. Only its timer rejects it (and keeps the
   // reject function): an idle connection holds no more.
-  #waiting = false;
   // biome-ignore lint/suspicious/noExplicitAny: resolves with `wrap(message)`, whatever get() was asked for.
   #resolve: ((value: any) => void) | undefined = undefined;
   #wrap: ((message: WSMessage) => unknown) | undefined = undefined;
@@ -49,7 +55,7 @@ export class MessageQueue {
 
   /** Whether a `wait()` is pending. */
   get waiting(): boolean {
-    return this.#waiting;
+    return (this.#flags & WAITING) !== 0;
   }
 
   /** How many messages are queued. */
@@ -59,14 +65,14 @@ export class MessageQueue {
 
   /** Hands `message` to the waiting reader, or queues it. */
   push(message: WSMessage): void {
-    if (this.#waiting) {
-      this.#settle(message);
+    if ((this.#flags & WAITING) !== 0) {
+      MessageQueue.#settle(this, message);
       return;
     }
     (this.#items ??= []).push(message);
     this.#size += sizeOf(message);
-    if (!this.#paused && this.#size > this.#limit) {
-      this.#paused = true;
+    if ((this.#flags & PAUSED) === 0 && this.#size > this.#limit) {
+      this.#flags |= PAUSED;
       this.#flow.pause();
     }
   }
@@ -77,8 +83,8 @@ export class MessageQueue {
     if (items === undefined || items.length === 0) return undefined;
     const message = items.shift()!;
     this.#size -= sizeOf(message);
-    if (this.#paused && this.#size < this.#limit) {
-      this.#paused = false;
+    if ((this.#flags & PAUSED) !== 0 && this.#size < this.#limit) {
+      this.#flags &= ~PAUSED;
       this.#flow.resume();
     }
     return message;
@@ -95,16 +101,16 @@ export class MessageQueue {
   wait(timeout: number | undefined): Promise<WSMessage>;
   wait<T>(timeout: number | undefined, wrap: ((message: WSMessage) => T) | undefined): Promise<T>;
   wait(timeout: number | undefined, wrap?: (message: WSMessage) => unknown): Promise<unknown> {
-    if (this.#waiting) {
+    if ((this.#flags & WAITING) !== 0) {
       return Promise.reject(new Error("Concurrent call to receive() is not allowed"));
     }
-    this.#waiting = true;
+    this.#flags |= WAITING;
     this.#wrap = wrap;
     return new Promise((resolve, reject) => {
       this.#resolve = resolve;
       if (timeout !== undefined && timeout > 0) {
         this.#timer = setTimeout(() => {
-          this.#waiting = false;
+          this.#flags &= ~WAITING;
           this.#timer = undefined;
           reject(new DOMException(`No message received within ${timeout} ms`, "TimeoutError"));
         }, timeout);
@@ -114,34 +120,35 @@ export class MessageQueue {
 
   /** Whether nothing is queued and nobody waits: `wait()` may be called. */
   get idle(): boolean {
-    return !this.#waiting && (this.#items === undefined || this.#items.length === 0);
+    return (this.#flags & WAITING) === 0 && (this.#items === undefined || this.#items.length === 0);
   }
 
   /** Resolves a pending `wait()` with `message`, bypassing the queue; no-op when none waits. */
   interrupt(message: WSMessage): void {
-    if (this.#waiting) this.#settle(message);
+    if ((this.#flags & WAITING) !== 0) MessageQueue.#settle(this, message);
   }
 
   /** Drops every queued message (the connection is closed: nobody will read them). */
   clear(): void {
     if (this.#items !== undefined) this.#items.length = 0;
     this.#size = 0;
-    if (this.#paused) {
-      this.#paused = false;
+    if ((this.#flags & PAUSED) !== 0) {
+      this.#flags &= ~PAUSED;
       this.#flow.resume();
     }
   }
 
-  #settle(message: WSMessage): void {
+  // Static: an instance method would cost every queue a field.
+  static #settle(queue: MessageQueue, message: WSMessage): void {
     // The resolvers stay until the next wait() replaces them: they belong to a settled promise,
     // and clearing them is work on every message.
-    this.#waiting = false;
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
+    queue.#flags &= ~WAITING;
+    if (queue.#timer !== undefined) {
+      clearTimeout(queue.#timer);
+      queue.#timer = undefined;
     }
-    const wrap = this.#wrap;
-    this.#resolve!(wrap === undefined ? message : wrap(message));
+    const wrap = queue.#wrap;
+    queue.#resolve!(wrap === undefined ? message : wrap(message));
   }
 }
 
