@@ -646,12 +646,15 @@ export class BaseRequest {
     // What was derived from the head shares its text, and so keeps all of it alive: made again
     // (equal, from the compact copy) if read again.
     this.#relUrl = undefined;
-    this.#url = undefined;
     this.#path = undefined;
-    this.#query = undefined;
-    this.#contentType = undefined;
-    this.#cookies = undefined;
-    this.#forwarded = undefined;
+    const lazy = this.#lazy;
+    if (lazy !== undefined) {
+      lazy.url = undefined;
+      lazy.query = undefined;
+      lazy.contentType = undefined;
+      lazy.cookies = undefined;
+      lazy.forwarded = undefined;
+    }
     return detached;
   }
 }
