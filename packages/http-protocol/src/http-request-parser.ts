@@ -20,6 +20,7 @@ import {
   shouldCloseConnection,
 } from "./message-framing.js";
 import type { HttpParserLimits } from "./parser-limits.js";
+import type { HttpVersion } from "./http-version.js";
 import type { RawHttpMessage } from "./raw-http-message.js";
 import { HttpMessageHead } from "./raw-http-message.js";
 import { isToken, TARGET_RE } from "./token-tables.js";
@@ -38,13 +39,21 @@ export interface RawRequestMessage extends RawHttpMessage {
 /** Options of {@link HttpRequestParser}: the size limits, with aiohttp's defaults. */
 export type HttpRequestParserOptions = HttpParserLimits;
 
+// The parameters are spelled out, not `...head` passed on with a spread: a spread `super()`
+// call is a generic construct V8 does not inline, paid on every request.
 class RequestMessage extends HttpMessageHead implements RawRequestMessage {
   constructor(
     readonly method: string,
     readonly path: string,
-    ...head: ConstructorParameters<typeof HttpMessageHead>
+    version: HttpVersion,
+    rawHeaders: readonly string[],
+    shouldClose: boolean,
+    compression: "gzip" | "deflate" | "br" | undefined,
+    upgrade: boolean,
+    chunked: boolean,
+    contentLength: number | undefined,
   ) {
-    super(...head);
+    super(version, rawHeaders, shouldClose, compression, upgrade, chunked, contentLength);
   }
 }
 

@@ -13,6 +13,7 @@ import {
   readBodyLength,
   shouldCloseConnection,
 } from "./message-framing.js";
+import type { HttpVersion } from "./http-version.js";
 import type { HttpParserLimits } from "./parser-limits.js";
 import type { RawHttpMessage } from "./raw-http-message.js";
 import { HttpMessageHead } from "./raw-http-message.js";
@@ -36,9 +37,16 @@ class ResponseMessage extends HttpMessageHead implements RawResponseMessage {
   constructor(
     readonly code: number,
     readonly reason: string,
-    ...head: ConstructorParameters<typeof HttpMessageHead>
+    version: HttpVersion,
+    rawHeaders: readonly string[],
+    shouldClose: boolean,
+    compression: "gzip" | "deflate" | "br" | undefined,
+    upgrade: boolean,
+    chunked: boolean,
+    contentLength: number | undefined,
   ) {
-    super(...head);
+    // Spelled out rather than spread: see RequestMessage.
+    super(version, rawHeaders, shouldClose, compression, upgrade, chunked, contentLength);
   }
 }
 

@@ -1,3 +1,6 @@
+// Imported, not the global: in an ES module the global `Buffer` is a getter, called on every
+// use (Buffer.byteLength runs once or twice per response).
+import { Buffer } from "node:buffer";
 import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
 import type { StreamResponseOptions } from "./stream-response.js";
