@@ -23,7 +23,7 @@ import type { HttpParserLimits } from "./parser-limits.js";
 import type { HttpVersion } from "./http-version.js";
 import type { RawHttpMessage } from "./raw-http-message.js";
 import { HttpMessageHead } from "./raw-http-message.js";
-import { isToken, TARGET_RE } from "./token-tables.js";
+import { isToken, isValidTarget } from "./token-tables.js";
 
 /** A parsed request head (aiohttp's `RawRequestMessage`). */
 export interface RawRequestMessage extends RawHttpMessage {
@@ -148,8 +148,9 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
     start: number,
     end: number,
     validated: boolean,
+    knownLineEnd: number,
   ): RawRequestMessage {
-    const lineEnd = text.indexOf("\r\n", start);
+    const lineEnd = knownLineEnd !== -1 ? knownLineEnd : text.indexOf("\r\n", start);
     if (lineEnd - start > this.limits.maxLineSize) {
       throw startLineTooLong(this.limits.maxLineSize, lineEnd - start, 414, "request");
     }
@@ -188,7 +189,7 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
         text.slice(secondSpace + 1, lineEnd),
       );
     }
-    if (!TARGET_RE.test(path)) {
+    if (!isValidTarget(path)) {
       checkStartLineEndings(text, start, lineEnd, "request");
       throw badTargetByte(path);
     }

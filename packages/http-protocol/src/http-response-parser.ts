@@ -92,9 +92,10 @@ export class HttpResponseParser extends HttpParser<RawResponseMessage> {
     start: number,
     end: number,
     validated: boolean,
+    knownLineEnd: number,
   ): RawResponseMessage {
     const limits = this.limits;
-    const lineEnd = text.indexOf("\r\n", start);
+    const lineEnd = knownLineEnd !== -1 ? knownLineEnd : text.indexOf("\r\n", start);
     if (lineEnd - start > limits.maxLineSize) {
       throw startLineTooLong(limits.maxLineSize, lineEnd - start, 400, "response");
     }
