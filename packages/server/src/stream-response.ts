@@ -7,7 +7,6 @@ import {
   checkOptionKeys,
   HttpVersion10,
   HttpVersion11,
-  httpDate,
   STATUS_REASONS,
   StreamWriter,
   serializeResponseHead,
@@ -622,7 +621,7 @@ export class StreamResponse {
           contentTypeLine,
           length ?? -1,
           chunked,
-          httpDate(),
+          connection.output.date(),
           serverHeader,
           connectionHeader,
         );
@@ -632,7 +631,7 @@ export class StreamResponse {
         head = statusLine(minor, status, this.#reason) + contentTypeLine;
         if (length !== undefined) head += contentLengthLine(length);
         if (chunked) head += "Transfer-Encoding: chunked\r\n";
-        head += `${upgradeLines}Date: ${httpDate()}\r\n`;
+        head += `${upgradeLines}Date: ${connection.output.date()}\r\n`;
         if (serverHeader !== null) head += `Server: ${serverHeader}\r\n`;
         head += "\r\n";
       }
@@ -648,7 +647,7 @@ export class StreamResponse {
         if (headers.get("Content-Length") !== "0")
           headers.setDefault("Content-Type", "application/octet-stream");
       }
-      headers.setDefault("Date", httpDate());
+      headers.setDefault("Date", connection.output.date());
       if (serverHeader !== null) headers.setDefault("Server", serverHeader);
       if (connectionHeader !== undefined && !headers.has("Connection")) {
         headers.set("Connection", connectionHeader);
