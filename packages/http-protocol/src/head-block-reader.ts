@@ -7,7 +7,6 @@ const CR = 13;
 const LF = 10;
 const CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
 
-
 type Latin1Slicer = (this: Buffer, start: number, end: number) => string;
 // Buffer#latin1Slice skips toString's encoding dispatch; it is there on every Node >= 20.
 const latin1Slice: Latin1Slicer =

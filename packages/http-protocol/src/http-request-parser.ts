@@ -10,6 +10,7 @@ import {
 import type { HttpParserHandlers } from "./http-parser.js";
 import { HttpParser, UPGRADE_AFTER_BODY, UPGRADE_AFTER_HEAD, UPGRADE_NONE } from "./http-parser.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE } from "./http-payload-parser.js";
+import type { HttpVersion } from "./http-version.js";
 import {
   asksForUpgrade,
   LENGTH_CHUNKED,
@@ -20,7 +21,6 @@ import {
   shouldCloseConnection,
 } from "./message-framing.js";
 import type { HttpParserLimits } from "./parser-limits.js";
-import type { HttpVersion } from "./http-version.js";
 import type { RawHttpMessage } from "./raw-http-message.js";
 import { HttpMessageHead } from "./raw-http-message.js";
 import { isToken, isValidTarget } from "./token-tables.js";

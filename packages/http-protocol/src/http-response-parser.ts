@@ -4,6 +4,7 @@ import { BadStatusLine } from "./http-exceptions.js";
 import type { HttpParserHandlers } from "./http-parser.js";
 import { HttpParser, UPGRADE_AFTER_HEAD, UPGRADE_NONE } from "./http-parser.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_EOF } from "./http-payload-parser.js";
+import type { HttpVersion } from "./http-version.js";
 import {
   asksForUpgrade,
   LENGTH_CHUNKED,
@@ -13,7 +14,6 @@ import {
   readBodyLength,
   shouldCloseConnection,
 } from "./message-framing.js";
-import type { HttpVersion } from "./http-version.js";
 import type { HttpParserLimits } from "./parser-limits.js";
 import type { RawHttpMessage } from "./raw-http-message.js";
 import { HttpMessageHead } from "./raw-http-message.js";
