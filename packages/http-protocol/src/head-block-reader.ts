@@ -7,14 +7,6 @@ const CR = 13;
 const LF = 10;
 const CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
 
-/** The index just past a head at `text[from]` whose field block is valid, or -1. */
-function matchHead(text: string, from: number): number {
-  const lineEnd = text.indexOf("\r\n", from);
-  if (lineEnd === -1) return -1;
-  FIELD_BLOCK_STICKY.lastIndex = lineEnd + 2;
-  return FIELD_BLOCK_STICKY.test(text) ? FIELD_BLOCK_STICKY.lastIndex : -1;
-}
-
 type Latin1Slicer = (this: Buffer, start: number, end: number) => string;
 // Buffer#latin1Slice skips toString's encoding dispatch; it is there on every Node >= 20.
 const latin1Slice: Latin1Slicer =
@@ -50,6 +42,8 @@ export class HeadBlockReader {
   end = 0;
   /** Whether {@link text}'s field lines already matched FIELD_BLOCK_STICKY. */
   validated = false;
+  /** Where the start line's CRLF is in {@link text} when {@link validated}, else -1. */
+  lineEnd = -1;
   readonly #limits: ResolvedLimits;
   readonly #startLineCode: number;
   readonly #kind: HeadKind;
@@ -125,6 +119,7 @@ export class HeadBlockReader {
     this.start = 0;
     this.end = this.text.length;
     this.validated = false;
+    this.lineEnd = -1;
     if (pending !== undefined) {
       this.#pending = undefined;
       this.#checkedFrom = 0;
@@ -151,7 +146,7 @@ export class HeadBlockReader {
     // A client that pipelined last time likely does again: decode all its heads at once.
     let windowSize = this.#pipelined ? 32768 : this.#windowSize;
     if (this.#windowSource === data && start >= base && start < base + text.length) {
-      end = matchHead(text, start - base);
+      end = this.#matchHead(text, start - base);
       if (end === -1) {
         if (base + text.length === data.length) return -1;
         // Pipelined heads ran past the window: decode the rest of them in one go.
@@ -164,7 +159,7 @@ export class HeadBlockReader {
       this.#windowSource = data;
       this.#windowStart = start;
       this.#windowText = text;
-      end = matchHead(text, 0);
+      end = this.#matchHead(text, 0);
       if (end === -1) return -1;
     }
     const offset = start - base;
@@ -175,6 +170,19 @@ export class HeadBlockReader {
     this.#headsInBuffer++;
     this.#windowSize = Math.min((end - offset) * 2 + 256, 32768);
     return base + end;
+  }
+
+  /**
+   * The index just past a head at `text[from]` whose field block is valid, or -1. Keeps where
+   * its start line ends in {@link lineEnd}: the parser would search for it again.
+   */
+  #matchHead(text: string, from: number): number {
+    const lineEnd = text.indexOf("\r\n", from);
+    if (lineEnd === -1) return -1;
+    FIELD_BLOCK_STICKY.lastIndex = lineEnd + 2;
+    if (!FIELD_BLOCK_STICKY.test(text)) return -1;
+    this.lineEnd = lineEnd;
+    return FIELD_BLOCK_STICKY.lastIndex;
   }
 
   /**

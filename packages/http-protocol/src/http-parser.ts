@@ -82,9 +82,15 @@ export abstract class HttpParser<M> {
   /**
    * Parses one head block, `text[start, end)` (latin1, from the start line to the empty line's
    * CRLF), into a message and sets {@link framing}. `validated`: the field lines already matched
-   * FIELD_BLOCK_STICKY.
+   * FIELD_BLOCK_STICKY; `lineEnd`: where the start line's CRLF is, when known (else -1).
    */
-  protected abstract parseHead(text: string, start: number, end: number, validated: boolean): M;
+  protected abstract parseHead(
+    text: string,
+    start: number,
+    end: number,
+    validated: boolean,
+    lineEnd: number,
+  ): M;
 
   /**
    * True once the head of an upgrade (a request with `Connection: upgrade` and `Upgrade`, a
@@ -162,7 +168,13 @@ export abstract class HttpParser<M> {
       if (next === -1) return;
       position = next;
       const reader = this.#headReader;
-      const message = this.parseHead(reader.text, reader.start, reader.end, reader.validated);
+      const message = this.parseHead(
+        reader.text,
+        reader.start,
+        reader.end,
+        reader.validated,
+        reader.lineEnd,
+      );
       const framing = this.framing;
       handlers.onMessage(message);
       if (framing.mode === BODY_NONE || (framing.mode === BODY_LENGTH && framing.length === 0)) {

@@ -10,6 +10,7 @@ import {
 import type { HttpParserHandlers } from "./http-parser.js";
 import { HttpParser, UPGRADE_AFTER_BODY, UPGRADE_AFTER_HEAD, UPGRADE_NONE } from "./http-parser.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE } from "./http-payload-parser.js";
+import type { HttpVersion } from "./http-version.js";
 import {
   asksForUpgrade,
   LENGTH_CHUNKED,
@@ -22,7 +23,7 @@ import {
 import type { HttpParserLimits } from "./parser-limits.js";
 import type { RawHttpMessage } from "./raw-http-message.js";
 import { HttpMessageHead } from "./raw-http-message.js";
-import { isToken, TARGET_RE } from "./token-tables.js";
+import { isToken, isValidTarget } from "./token-tables.js";
 
 /** A parsed request head (aiohttp's `RawRequestMessage`). */
 export interface RawRequestMessage extends RawHttpMessage {
@@ -38,13 +39,21 @@ export interface RawRequestMessage extends RawHttpMessage {
 /** Options of {@link HttpRequestParser}: the size limits, with aiohttp's defaults. */
 export type HttpRequestParserOptions = HttpParserLimits;
 
+// The parameters are spelled out, not `...head` passed on with a spread: a spread `super()`
+// call is a generic construct V8 does not inline, paid on every request.
 class RequestMessage extends HttpMessageHead implements RawRequestMessage {
   constructor(
     readonly method: string,
     readonly path: string,
-    ...head: ConstructorParameters<typeof HttpMessageHead>
+    version: HttpVersion,
+    rawHeaders: readonly string[],
+    shouldClose: boolean,
+    compression: "gzip" | "deflate" | "br" | undefined,
+    upgrade: boolean,
+    chunked: boolean,
+    contentLength: number | undefined,
   ) {
-    super(...head);
+    super(version, rawHeaders, shouldClose, compression, upgrade, chunked, contentLength);
   }
 
   override releaseHeaders(): void {
@@ -97,6 +106,22 @@ function isValidHost(host: string): boolean {
 }
 
 /**
+ * Whether `text[from, end)` holds a space: after the request line's second space, a third part.
+ * The version there is 8 characters, which a loop checks for less than a search call costs (and
+ * V8's lastIndexOf is a slow runtime call).
+ */
+function hasSpace(text: string, from: number, end: number): boolean {
+  if (end - from > 16) {
+    const found = text.indexOf(" ", from);
+    return found !== -1 && found < end;
+  }
+  for (let index = from; index < end; index++) {
+    if (text.charCodeAt(index) === 32) return true;
+  }
+  return false;
+}
+
+/**
  * Incremental, strict HTTP/1.1 request parser (RFC 9112), the counterpart of aiohttp's
  * `HttpRequestParser`: feed it the bytes of a connection, split anywhere, and it calls its
  * handlers with each request head, body piece and end.
@@ -146,8 +171,9 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
     start: number,
     end: number,
     validated: boolean,
+    knownLineEnd: number,
   ): RawRequestMessage {
-    const lineEnd = text.indexOf("\r\n", start);
+    const lineEnd = knownLineEnd !== -1 ? knownLineEnd : text.indexOf("\r\n", start);
     if (lineEnd - start > this.limits.maxLineSize) {
       throw startLineTooLong(this.limits.maxLineSize, lineEnd - start, 414, "request");
     }
@@ -155,13 +181,11 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
     // between parts, none inside them.
     const firstSpace = text.indexOf(" ", start);
     const secondSpace = firstSpace === -1 ? -1 : text.indexOf(" ", firstSpace + 1);
-    // (A third space is looked for with indexOf: V8's lastIndexOf is a slow runtime call.)
-    const thirdSpace = secondSpace === -1 ? -1 : text.indexOf(" ", secondSpace + 1);
     if (
       secondSpace === -1 ||
       secondSpace > lineEnd ||
       secondSpace === firstSpace + 1 ||
-      (thirdSpace !== -1 && thirdSpace < lineEnd)
+      hasSpace(text, secondSpace + 1, lineEnd)
     ) {
       this.#badLine(
         text,
@@ -186,7 +210,7 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
         text.slice(secondSpace + 1, lineEnd),
       );
     }
-    if (!TARGET_RE.test(path)) {
+    if (!isValidTarget(path)) {
       checkStartLineEndings(text, start, lineEnd, "request");
       throw badTargetByte(path);
     }

@@ -4,6 +4,7 @@ import { BadStatusLine } from "./http-exceptions.js";
 import type { HttpParserHandlers } from "./http-parser.js";
 import { HttpParser, UPGRADE_AFTER_HEAD, UPGRADE_NONE } from "./http-parser.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_EOF } from "./http-payload-parser.js";
+import type { HttpVersion } from "./http-version.js";
 import {
   asksForUpgrade,
   LENGTH_CHUNKED,
@@ -36,9 +37,16 @@ class ResponseMessage extends HttpMessageHead implements RawResponseMessage {
   constructor(
     readonly code: number,
     readonly reason: string,
-    ...head: ConstructorParameters<typeof HttpMessageHead>
+    version: HttpVersion,
+    rawHeaders: readonly string[],
+    shouldClose: boolean,
+    compression: "gzip" | "deflate" | "br" | undefined,
+    upgrade: boolean,
+    chunked: boolean,
+    contentLength: number | undefined,
   ) {
-    super(...head);
+    // Spelled out rather than spread: see RequestMessage.
+    super(version, rawHeaders, shouldClose, compression, upgrade, chunked, contentLength);
   }
 }
 
@@ -84,9 +92,10 @@ export class HttpResponseParser extends HttpParser<RawResponseMessage> {
     start: number,
     end: number,
     validated: boolean,
+    knownLineEnd: number,
   ): RawResponseMessage {
     const limits = this.limits;
-    const lineEnd = text.indexOf("\r\n", start);
+    const lineEnd = knownLineEnd !== -1 ? knownLineEnd : text.indexOf("\r\n", start);
     if (lineEnd - start > limits.maxLineSize) {
       throw startLineTooLong(limits.maxLineSize, lineEnd - start, 400, "response");
     }

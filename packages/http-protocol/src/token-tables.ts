@@ -41,6 +41,21 @@ export const FIELD_BLOCK_RE = /^(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80
  */
 export const TARGET_RE = /^[\x21\x22\x24-\x7e]+$/;
 
+/**
+ * Whether `target` matches {@link TARGET_RE}. Short targets (most paths) are checked by a loop,
+ * cheaper than a regular expression call; long ones with TARGET_RE.
+ */
+export function isValidTarget(target: string): boolean {
+  const length = target.length;
+  if (length > 32) return TARGET_RE.test(target);
+  for (let index = 0; index < length; index++) {
+    const code = target.charCodeAt(index);
+    // 0x21 to 0x7e, but not 0x23 (#).
+    if (code < 0x21 || code > 0x7e || code === 0x23) return false;
+  }
+  return length > 0;
+}
+
 /** `reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )` (RFC 9112 §4), possibly empty. */
 export const REASON_RE = /^[\t\x20-\x7e\x80-\xff]*$/;
 

@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import type { StreamWriterSink } from "@ll/http-protocol";
+import { httpDate } from "@ll/http-protocol";
 
 // Most UTF-16 units of pipelined answers joined before they are written.
 const BATCH_LIMIT = 64 * 1024;
@@ -31,6 +32,9 @@ export class ConnectionOutput implements StreamWriterSink {
   // keep this object for the life of the new protocol.
   #flags = 0;
   #batch = "";
+  // The Date of the answers joined while held: they are computed in one go, and reading the
+  // clock for each costs more than the rest of a small answer's head.
+  #heldDate: string | undefined = undefined;
 
   constructor(socket: Socket) {
     this.#socket = socket;
@@ -61,9 +65,21 @@ export class ConnectionOutput implements StreamWriterSink {
     this.#socket.cork();
   }
 
+  /**
+   * The `Date` of a response head prepared now (see `httpDate()`). While answers are held, the
+   * first one's is kept for the others: they are answered in the same turn of the event loop,
+   * since an answer that waits goes through {@link release} (at once or {@link releaseSoon}),
+   * which forgets it.
+   */
+  date(): string {
+    if ((this.#flags & HELD) === 0) return httpDate();
+    return (this.#heldDate ??= httpDate());
+  }
+
   /** Writes what is held. */
   release(): void {
     if ((this.#flags & HELD) === 0) return;
+    this.#heldDate = undefined;
     ConnectionOutput.#flushBatch(this);
     this.#flags &= ~HELD;
     this.#socket.uncork();

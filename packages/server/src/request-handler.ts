@@ -93,6 +93,12 @@ export class RequestHandler implements RequestConnection, BodyFlow {
   #eofPending = false; // the client's FIN came while the parser held bytes back
   #requestsHandled = 0;
   #closeReason: Error | undefined = undefined;
+  // The request whose handler's promise is awaited, when it started, and the reactions to that
+  // promise (made on the first one, kept for the next requests of the connection).
+  #awaited: PendingRequest | undefined = undefined;
+  #awaitedStart = 0;
+  #onHandlerResult: ((response: unknown) => void) | undefined = undefined;
+  #onHandlerError: ((error: unknown) => void) | undefined = undefined;
 
   /** @internal */
   constructor(server: ServerInternals, socket: Socket) {
@@ -531,17 +537,26 @@ export class RequestHandler implements RequestConnection, BodyFlow {
       return this.#respond(entry, request, this.#handlerError(entry, request, error), start);
     }
     if (isThenable(result)) {
+      // The connection's two reactions serve every request it awaits (one at a time): no
+      // closures per request, which V8 would also have to set up on their first call.
+      this.#awaited = entry;
+      this.#awaitedStart = start;
       Promise.resolve(result).then(
-        (response) => this.#settled(entry, this.#respond(entry, request, response, start)),
-        (error: unknown) =>
-          this.#settled(
-            entry,
-            this.#respond(entry, request, this.#handlerError(entry, request, error), start),
-          ),
+        (this.#onHandlerResult ??= (response: unknown) => this.#handlerSettled(response, false)),
+        (this.#onHandlerError ??= (error: unknown) => this.#handlerSettled(error, true)),
       );
       return undefined;
     }
     return this.#respond(entry, request, result, start);
+  }
+
+  /** The handler's promise settled: answer with its response (or for its error), continue. */
+  #handlerSettled(outcome: unknown, failed: boolean): void {
+    const entry = this.#awaited!;
+    this.#awaited = undefined;
+    const request = entry.request!;
+    const response = failed ? this.#handlerError(entry, request, outcome) : outcome;
+    this.#settled(entry, this.#respond(entry, request, response, this.#awaitedStart));
   }
 
   /** Sends what the handler gave (prepare + writeEof). */

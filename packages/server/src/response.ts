@@ -1,3 +1,6 @@
+// Imported, not the global: in an ES module the global `Buffer` is a getter, called on every
+// use (Buffer.byteLength runs once or twice per response).
+import { Buffer } from "node:buffer";
 import { checkOptionKeys, type OptionKeys } from "@ll/http-protocol";
 import type { BaseRequest } from "./base-request.js";
 import type { StreamResponseOptions } from "./stream-response.js";
@@ -76,15 +79,35 @@ export class Response extends StreamResponse {
   constructor(options?: ResponseOptions) {
     if (new.target === Response) checkOptionKeys(options, RESPONSE_OPTIONS, "Response");
     super(options);
-    const body = options?.body ?? undefined;
-    const text = options?.text ?? undefined;
-    const contentType = options?.contentType;
-    const charset = options?.charset;
+    if (options === undefined) return;
+    // The usual `{ text }` alone takes this short path; the checks below are a method of their
+    // own so that this constructor stays small enough for V8 to inline where it is called.
+    const text = options.text;
+    if (
+      typeof text === "string" &&
+      options.body == null &&
+      options.contentType === undefined &&
+      options.charset === undefined &&
+      options.headers === undefined
+    ) {
+      this[kSetContentType](TEXT_PLAIN_UTF8);
+      this.#body = text;
+      return;
+    }
+    this.#configure(options);
+  }
+
+  /** The constructor's general case: every combination of options, and their errors. */
+  #configure(options: ResponseOptions): void {
+    const body = options.body ?? undefined;
+    const text = options.text ?? undefined;
+    const contentType = options.contentType;
+    const charset = options.charset;
     if (body !== undefined && text !== undefined)
       throw new TypeError("body and text are not allowed together");
     if (
       (contentType !== undefined || charset !== undefined) &&
-      options?.headers !== undefined &&
+      options.headers !== undefined &&
       this.headers.has("Content-Type")
     ) {
       throw new TypeError(
@@ -95,7 +118,7 @@ export class Response extends StreamResponse {
       if (typeof text !== "string")
         throw new TypeError(`text must be a string, not ${typeof text}`);
       const encoding = nodeEncoding(charset);
-      if (contentType === undefined && charset === undefined && options?.headers === undefined) {
+      if (contentType === undefined && charset === undefined && options.headers === undefined) {
         this[kSetContentType](TEXT_PLAIN_UTF8); // the common case, without parsing
       } else {
         this.#setContentType(contentType ?? "text/plain", charset ?? "utf-8");

@@ -83,13 +83,18 @@ export class Server {
 
   #internals(): ServerInternals {
     const server = this;
-    return {
+    // The getter lives on a class, not in an object literal: V8 makes a literal with a getter
+    // a dictionary-mode object, whose every property read (each connection reads `options` a
+    // few times per request) is a lookup its optimizing compiler cannot inline.
+    const State = class {
+      get shuttingDown(): boolean {
+        return server.#shuttingDown;
+      }
+    };
+    return Object.assign(new State(), {
       handler: this.handler,
       options: this.#options,
       store: this.#store,
-      get shuttingDown() {
-        return server.#shuttingDown;
-      },
       requestStarted: () => {
         this.#requestCount++;
       },
@@ -118,7 +123,7 @@ export class Server {
         if (connectionCloseChannel.hasSubscribers) connectionCloseChannel.publish({ socket });
         this.#checkEmpty();
       },
-    };
+    } satisfies Omit<ServerInternals, "shuttingDown">);
   }
 
   /** The options in effect, defaults applied. */

@@ -1,10 +1,12 @@
+// Imported, not the global: in an ES module the global `Buffer` is a getter, called on every
+// use (Buffer.byteLength runs once or twice per response).
+import { Buffer } from "node:buffer";
 import type { CIMultiDict, ContentCoding, HeadersInit, OptionKeys } from "@ll/http-protocol";
 import {
   ConnectionResetError,
   checkOptionKeys,
   HttpVersion10,
   HttpVersion11,
-  httpDate,
   STATUS_REASONS,
   StreamWriter,
   serializeResponseHead,
@@ -111,11 +113,15 @@ function contentLengthLine(length: number): string {
 /**
  * The head of a response without a headers dict is a function of these parts alone; the last
  * one built is kept with them, since a server mostly sends the same head many times a second
- * (only the Date changes, once a second). A memo: it never holds anything but what
- * {@link buildPlainHead} gives for its key, so sharing it between servers is safe.
+ * (only the Date changes, once a second). The key is compared as given (status and reason,
+ * not the status line): a hit costs no lookup in the status tables. A memo: it never holds
+ * anything but what {@link buildPlainHead} gives for its key, so sharing it between servers is
+ * safe.
  */
 const plainHead = {
-  statusLine: "",
+  minor: -1,
+  status: 0,
+  reason: "",
   contentTypeLine: "",
   length: -1,
   chunked: false,
@@ -126,7 +132,9 @@ const plainHead = {
 };
 
 function buildPlainHead(
-  statusLine: string,
+  minor: number,
+  status: number,
+  reason: string,
   contentTypeLine: string,
   length: number,
   chunked: boolean,
@@ -137,7 +145,9 @@ function buildPlainHead(
   const memo = plainHead;
   if (
     memo.date === date &&
-    memo.statusLine === statusLine &&
+    memo.status === status &&
+    memo.reason === reason &&
+    memo.minor === minor &&
     memo.contentTypeLine === contentTypeLine &&
     memo.length === length &&
     memo.chunked === chunked &&
@@ -146,14 +156,19 @@ function buildPlainHead(
   ) {
     return memo.head;
   }
-  let head = statusLine + contentTypeLine;
-  if (length !== -1) head += contentLengthLine(length);
-  if (chunked) head += "Transfer-Encoding: chunked\r\n";
-  head += `Date: ${date}\r\n`;
-  if (server !== null) head += `Server: ${server}\r\n`;
-  if (connection !== undefined) head += `Connection: ${connection}\r\n`;
-  head += "\r\n";
-  memo.statusLine = statusLine;
+  const parts = [statusLine(minor, status, reason), contentTypeLine];
+  if (length !== -1) parts.push(contentLengthLine(length));
+  if (chunked) parts.push("Transfer-Encoding: chunked\r\n");
+  parts.push(`Date: ${date}\r\n`);
+  if (server !== null) parts.push(`Server: ${server}\r\n`);
+  if (connection !== undefined) parts.push(`Connection: ${connection}\r\n`);
+  parts.push("\r\n");
+  // join() makes one flat string, where `+=` would make a tree of pieces that every write of
+  // this head walks again (V8 flattens the batch of answers each time it is written).
+  const head = parts.join("");
+  memo.minor = minor;
+  memo.status = status;
+  memo.reason = reason;
   memo.contentTypeLine = contentTypeLine;
   memo.length = length;
   memo.chunked = chunked;
@@ -630,11 +645,13 @@ export class StreamResponse {
       const upgradeLines = this.#head;
       if (upgradeLines === undefined) {
         head = buildPlainHead(
-          statusLine(minor, status, this.#reason),
+          minor,
+          status,
+          this.#reason,
           contentTypeLine,
           length ?? -1,
           chunked,
-          httpDate(),
+          connection.output.date(),
           serverHeader,
           connectionHeader,
         );
@@ -643,7 +660,7 @@ export class StreamResponse {
         head = statusLine(minor, status, this.#reason) + contentTypeLine;
         if (length !== undefined) head += contentLengthLine(length);
         if (chunked) head += "Transfer-Encoding: chunked\r\n";
-        head += `${upgradeLines}Date: ${httpDate()}\r\n`;
+        head += `${upgradeLines}Date: ${connection.output.date()}\r\n`;
         if (serverHeader !== null) head += `Server: ${serverHeader}\r\n`;
         head += "\r\n";
       }
@@ -658,7 +675,7 @@ export class StreamResponse {
         if (headers.get("Content-Length") !== "0")
           headers.setDefault("Content-Type", "application/octet-stream");
       }
-      headers.setDefault("Date", httpDate());
+      headers.setDefault("Date", connection.output.date());
       if (serverHeader !== null) headers.setDefault("Server", serverHeader);
       if (connectionHeader !== undefined && !headers.has("Connection")) {
         headers.set("Connection", connectionHeader);

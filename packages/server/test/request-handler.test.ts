@@ -95,6 +95,29 @@ describe("RequestHandler", () => {
       expect(bodies).toEqual(Array.from({ length: 50 }, (_, n) => `r${n}`));
     });
 
+    it("dates each pipelined batch with the clock of its own turn", async () => {
+      // The answers of a batch share the Date read for the first; the next batch must not
+      // reuse it. Only Date is faked: the clock jumps between the batches.
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2026, 0, 1, 0, 0, 0) });
+      await using served = await testClient(hello);
+      const client = await RawClient.connect(served.server.port);
+      const batch = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(2);
+      client.write(batch);
+      await client.untilResponses(2);
+      vi.setSystemTime(Date.UTC(2026, 0, 1, 0, 0, 5));
+      client.write(batch);
+      await client.untilResponses(4);
+      const dates = [...client.received.toString("latin1").matchAll(/Date: ([^\r]*)\r\n/g)].map(
+        (match) => match[1],
+      );
+      expect(dates).toEqual([
+        "Thu, 01 Jan 2026 00:00:00 GMT",
+        "Thu, 01 Jan 2026 00:00:00 GMT",
+        "Thu, 01 Jan 2026 00:00:05 GMT",
+        "Thu, 01 Jan 2026 00:00:05 GMT",
+      ]);
+    });
+
     it("parses requests written byte by byte", async () => {
       await using served = await testClient(
         async (request) => new Response({ text: await request.text() }),
