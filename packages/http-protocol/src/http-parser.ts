@@ -82,7 +82,7 @@ export abstract class HttpParser<M> {
   /**
    * Parses one head block, `text[start, end)` (latin1, from the start line to the empty line's
    * CRLF), into a message and sets {@link framing}. `validated`: the field lines already matched
-   * FIELD_BLOCK_STICKY; `lineEnd`: where the start line's CRLF is, when known (else -1).
+   * FIELD_BLOCK_STICKY; `knownLineEnd`: where the start line's CRLF is, when known (else -1).
    */
   protected abstract parseHead(
     text: string,
