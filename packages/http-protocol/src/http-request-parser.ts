@@ -60,7 +60,11 @@ class RequestMessage extends HttpMessageHead implements RawRequestMessage {
     super.releaseHeaders();
     // A target of 13 characters or more is V8's slice of the text of the whole read (head,
     // and whatever came with it), which it keeps alive: a copy keeps only the target.
-    (this as { path: string }).path = Buffer.from(this.path, "latin1").toString("latin1");
+    // A shorter one V8 copied already.
+    const path = this.path;
+    if (path.length >= 13) {
+      (this as { path: string }).path = Buffer.from(path, "latin1").toString("latin1");
+    }
   }
 }
 
