@@ -140,7 +140,8 @@ const BINARY_UNCOMPRESSED = Object.freeze({ binary: true, compress: false });
  * `web.WebSocketResponse`: `prepare()` validates the opening handshake, writes the
  * `101 Switching Protocols` head and takes the connection over from the server; messages are
  * then read with `receive()` (or `for await`) and written with `sendStr()`/`sendBytes()`/
- * `sendJson()`. Framing, masking, UTF-8 checks and permessage-deflate are the `ws` package's.
+ * `sendJson()`. Framing, masking, UTF-8 checks and permessage-deflate are the `ws` package's,
+ * but for an uncompressed message sent, whose frame is written as one buffer here.
  *
  * When the server shuts down gracefully, the connection is closed with 1001 (`GOING_AWAY`), so
  * a handler's `receive()` loop ends and the handler returns.
