@@ -1,5 +1,5 @@
 import { describeByte } from "./describe-byte.js";
-import { parseFieldLines } from "./field-lines.js";
+import { FieldSummary, parseFieldLines } from "./field-lines.js";
 import { checkStartLineEndings, startLineTooLong } from "./head-errors.js";
 import {
   BadHttpMessage,
@@ -10,7 +10,7 @@ import {
 import type { HttpParserHandlers } from "./http-parser.js";
 import { HttpParser, UPGRADE_AFTER_BODY, UPGRADE_AFTER_HEAD, UPGRADE_NONE } from "./http-parser.js";
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE } from "./http-payload-parser.js";
-import type { HttpVersion } from "./http-version.js";
+import { type HttpVersion, HttpVersion11 } from "./http-version.js";
 import {
   asksForUpgrade,
   LENGTH_CHUNKED,
@@ -69,6 +69,7 @@ class RequestMessage extends HttpMessageHead implements RawRequestMessage {
 }
 
 const SLASH = 47;
+const SP = 32;
 const HASH = 35;
 const DEL = 0x7f;
 
@@ -107,6 +108,33 @@ function isValidHost(host: string): boolean {
     }
   }
   return index === length || HOST_RE.test(host);
+}
+
+/**
+ * The index of the first space in `text` from `from`, or -1. A request-target is usually
+ * short: a loop finds its end for less than a search call costs, up to `end` (the line's end;
+ * past it, or for a long target, the search call answers).
+ */
+function indexOfSpace(text: string, from: number, end: number): number {
+  const stop = end - from > 32 ? from + 32 : Math.max(end, from);
+  for (let index = from; index < stop; index++) {
+    if (text.charCodeAt(index) === SP) return index;
+  }
+  return text.indexOf(" ", stop);
+}
+
+/** Whether `text` holds "HTTP/1.1" at `at`. */
+function isHttp11At(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === 72 && // H
+    text.charCodeAt(at + 1) === 84 && // T
+    text.charCodeAt(at + 2) === 84 && // T
+    text.charCodeAt(at + 3) === 80 && // P
+    text.charCodeAt(at + 4) === SLASH &&
+    text.charCodeAt(at + 5) === 49 && // 1
+    text.charCodeAt(at + 6) === 46 && // .
+    text.charCodeAt(at + 7) === 49 // 1
+  );
 }
 
 /**
@@ -160,6 +188,9 @@ function hasSpace(text: string, from: number, end: number): boolean {
  * ```
  */
 export class HttpRequestParser extends HttpParser<RawRequestMessage> {
+  // Filled anew by each head (its rawHeaders array, which the message keeps, is new each time).
+  readonly #fields = new FieldSummary();
+
   /**
    * @param handlers called synchronously for each head, body piece and message end.
    * @param options size limits: `maxLineSize` (request line, else 414), `maxFieldSize` (one
@@ -183,13 +214,23 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
     }
     // request-line = method SP request-target SP HTTP-version (RFC 9112 §3): exactly one SP
     // between parts, none inside them.
-    const firstSpace = text.indexOf(" ", start);
-    const secondSpace = firstSpace === -1 ? -1 : text.indexOf(" ", firstSpace + 1);
+    // GET, the usual method, is the one constant string (a token): not a new string each time,
+    // nor a search for the space after it.
+    const isGet =
+      text.charCodeAt(start) === 71 && // G
+      text.charCodeAt(start + 1) === 69 && // E
+      text.charCodeAt(start + 2) === 84 && // T
+      text.charCodeAt(start + 3) === SP;
+    const firstSpace = isGet ? start + 3 : text.indexOf(" ", start);
+    const secondSpace = firstSpace === -1 ? -1 : indexOfSpace(text, firstSpace + 1, lineEnd);
+    // "HTTP/1.1", the usual version, holds no space: the search for a third part is skipped.
+    const isHttp11 =
+      secondSpace !== -1 && lineEnd - secondSpace === 9 && isHttp11At(text, secondSpace + 1);
     if (
       secondSpace === -1 ||
       secondSpace > lineEnd ||
       secondSpace === firstSpace + 1 ||
-      hasSpace(text, secondSpace + 1, lineEnd)
+      (!isHttp11 && hasSpace(text, secondSpace + 1, lineEnd))
     ) {
       this.#badLine(
         text,
@@ -199,12 +240,10 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
         text.slice(start, lineEnd),
       );
     }
-    // GET, the usual method, is the one constant string (a token): not a new string each time.
-    const isGet = firstSpace - start === 3 && text.startsWith("GET", start);
     const method = isGet ? "GET" : text.slice(start, firstSpace);
     if (!isGet && !isToken(method)) this.#badLine(text, start, lineEnd, "Invalid method", method);
     const path = text.slice(firstSpace + 1, secondSpace);
-    const version = parseHttpVersion(text, secondSpace + 1, lineEnd);
+    const version = isHttp11 ? HttpVersion11 : parseHttpVersion(text, secondSpace + 1, lineEnd);
     if (version === undefined) {
       this.#badLine(
         text,
@@ -220,7 +259,15 @@ export class HttpRequestParser extends HttpParser<RawRequestMessage> {
     }
     checkTarget(method, path);
 
-    const fields = parseFieldLines(text, lineEnd + 2, end, this.limits, "request", validated);
+    const fields = parseFieldLines(
+      text,
+      lineEnd + 2,
+      end,
+      this.limits,
+      "request",
+      validated,
+      this.#fields,
+    );
     if (fields.oldWebSocketKey) {
       // As aiohttp: the draft-76 handshake reads 8 body bytes no length announces.
       throw new InvalidHeader("Sec-WebSocket-Key1 (pre-RFC 6455 WebSocket) is not supported");

@@ -1,4 +1,4 @@
-import { parseFieldLines } from "./field-lines.js";
+import { FieldSummary, parseFieldLines } from "./field-lines.js";
 import { checkStartLineEndings, startLineTooLong } from "./head-errors.js";
 import { BadStatusLine } from "./http-exceptions.js";
 import type { HttpParserHandlers } from "./http-parser.js";
@@ -73,6 +73,8 @@ export class HttpResponseParser extends HttpParser<RawResponseMessage> {
    * means a 2xx opens a tunnel. Set it before feeding each response when it changes.
    */
   method: string | undefined;
+  // Filled anew by each head (its rawHeaders array, which the message keeps, is new each time).
+  readonly #fields = new FieldSummary();
 
   /**
    * @param handlers called synchronously for each head, body piece and message end.
@@ -116,7 +118,15 @@ export class HttpResponseParser extends HttpParser<RawResponseMessage> {
     const code = parseStatus(text, start, lineEnd);
     const reason = lineEnd - start > 12 ? text.slice(start + 13, lineEnd) : "";
 
-    const fields = parseFieldLines(text, lineEnd + 2, end, limits, "response", validated);
+    const fields = parseFieldLines(
+      text,
+      lineEnd + 2,
+      end,
+      limits,
+      "response",
+      validated,
+      this.#fields,
+    );
     const http11 = version.minor !== 0;
     const connection = parseConnection(fields.connection);
     const method = this.method;
