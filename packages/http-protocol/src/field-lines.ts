@@ -175,11 +175,11 @@ export const FIELD_BLOCK_STICKY = new RegExp(FIELD_BLOCK_RE.source.slice(1, -1),
  * head reader did it already); when it does not match, {@link diagnoseFieldLines} finds the
  * first bad line to say what is wrong.
  *
+ * `reused`, when given, is reset and filled instead of a new summary (a parser passes its own,
+ * for each head it reads).
  * @throws {LineTooLong} code 431 for a line over `maxFieldSize` or more than `maxHeaders` lines.
  * @throws {InvalidHeader} for obs-fold, whitespace before the colon, a bad name, a CTL in a value,
  *   or a bare CR or LF.
- * `summary`, when given, is reset and filled (a parser passes its own, reused for each head).
- *
  * @throws {BadHttpMessage} for a duplicate singleton field.
  * @internal
  */
