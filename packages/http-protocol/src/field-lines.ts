@@ -17,27 +17,32 @@ import { FIELD_BLOCK_RE, TOKEN_RE } from "./token-tables.js";
  * with ", " (RFC 9110 §5.3); singleton fields count their lines. @internal
  */
 export class FieldSummary {
+  // Each field is set by reset(), the one list of their empty values.
   /**
    * The field lines as `[name, value, …]` (values without surrounding OWS): a new array for each
    * block, since the message keeps it.
    */
-  rawHeaders: string[] = [];
-  contentLength: string | undefined = undefined;
-  transferEncoding: string | undefined = undefined;
-  connection: string | undefined = undefined;
-  upgrade: string | undefined = undefined;
-  contentEncoding: string | undefined = undefined;
-  host: string | undefined = undefined;
-  hostCount = 0;
+  rawHeaders!: string[];
+  contentLength!: string | undefined;
+  transferEncoding!: string | undefined;
+  connection!: string | undefined;
+  upgrade!: string | undefined;
+  contentEncoding!: string | undefined;
+  host!: string | undefined;
+  hostCount!: number;
   /** A `Sec-WebSocket-Key1` field (the pre-RFC 6455 draft-76 handshake) was seen. */
-  oldWebSocketKey = false;
+  oldWebSocketKey!: boolean;
   /** Name of the first singleton field seen twice, if any. */
-  duplicate: string | undefined = undefined;
+  duplicate!: string | undefined;
   /** Bit per singleton field already seen (`1 << id`). */
-  seen = 0;
+  seen!: number;
+
+  constructor() {
+    this.reset();
+  }
 
   /** Empties the summary for the next block (a parser reuses its own: one object less each). */
-  reset(): void {
+  reset(): this {
     this.rawHeaders = [];
     this.contentLength = undefined;
     this.transferEncoding = undefined;
@@ -49,6 +54,7 @@ export class FieldSummary {
     this.oldWebSocketKey = false;
     this.duplicate = undefined;
     this.seen = 0;
+    return this;
   }
 }
 
@@ -192,12 +198,7 @@ export function parseFieldLines(
   validated = false,
   reused?: FieldSummary,
 ): FieldSummary {
-  let summary: FieldSummary;
-  if (reused === undefined) summary = new FieldSummary();
-  else {
-    summary = reused;
-    summary.reset();
-  }
+  const summary = reused === undefined ? new FieldSummary() : reused.reset();
   const rawHeaders = summary.rawHeaders;
   if (!validated) {
     FIELD_BLOCK_STICKY.lastIndex = start;

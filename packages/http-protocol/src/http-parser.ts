@@ -89,7 +89,7 @@ export abstract class HttpParser<M> {
     start: number,
     end: number,
     validated: boolean,
-    lineEnd: number,
+    knownLineEnd: number,
   ): M;
 
   /**

@@ -123,6 +123,12 @@ function indexOfSpace(text: string, from: number, end: number): number {
   return text.indexOf(" ", stop);
 }
 
+/** Whether `text[from, end)` holds a space: after the request line's second one, a third part. */
+function hasSpace(text: string, from: number, end: number): boolean {
+  const found = indexOfSpace(text, from, end);
+  return found !== -1 && found < end;
+}
+
 /** Whether `text` holds "HTTP/1.1" at `at`. */
 function isHttp11At(text: string, at: number): boolean {
   return (
@@ -135,22 +141,6 @@ function isHttp11At(text: string, at: number): boolean {
     text.charCodeAt(at + 6) === 46 && // .
     text.charCodeAt(at + 7) === 49 // 1
   );
-}
-
-/**
- * Whether `text[from, end)` holds a space: after the request line's second space, a third part.
- * The version there is 8 characters, which a loop checks for less than a search call costs (and
- * V8's lastIndexOf is a slow runtime call).
- */
-function hasSpace(text: string, from: number, end: number): boolean {
-  if (end - from > 16) {
-    const found = text.indexOf(" ", from);
-    return found !== -1 && found < end;
-  }
-  for (let index = from; index < end; index++) {
-    if (text.charCodeAt(index) === 32) return true;
-  }
-  return false;
 }
 
 /**

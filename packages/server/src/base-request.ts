@@ -647,14 +647,7 @@ export class BaseRequest {
     // (equal, from the compact copy) if read again.
     this.#relUrl = undefined;
     this.#path = undefined;
-    const lazy = this.#lazy;
-    if (lazy !== undefined) {
-      lazy.url = undefined;
-      lazy.query = undefined;
-      lazy.contentType = undefined;
-      lazy.cookies = undefined;
-      lazy.forwarded = undefined;
-    }
+    this.#lazy?.forgetDerived();
     return detached;
   }
 }
@@ -677,4 +670,13 @@ class LazyRequestFields {
 
   /** @param overrides what a copy overrides (`BaseRequest#clone()`). */
   constructor(readonly overrides: BaseRequestOverrides | undefined) {}
+
+  /** Drops what was parsed from the head (it would keep the head's text alive): made again if read. */
+  forgetDerived(): void {
+    this.url = undefined;
+    this.query = undefined;
+    this.contentType = undefined;
+    this.cookies = undefined;
+    this.forwarded = undefined;
+  }
 }

@@ -69,10 +69,6 @@ export class PendingRequest {
     return (this.#flags & BODY_DONE) !== 0;
   }
 
-  set bodyDone(value: boolean) {
-    this.#flags = value ? this.#flags | BODY_DONE : this.#flags & ~BODY_DONE;
-  }
-
   /** The body's reader is full: the connection stopped reading for it. */
   get bodyPaused(): boolean {
     return (this.#flags & BODY_PAUSED) !== 0;
@@ -87,26 +83,19 @@ export class PendingRequest {
     return (this.#flags & EXPECT_CONTINUE) !== 0;
   }
 
-  set expectContinue(value: boolean) {
-    this.#flags = value ? this.#flags | EXPECT_CONTINUE : this.#flags & ~EXPECT_CONTINUE;
-  }
-
   /** `100 Continue` was sent. */
   get continueSent(): boolean {
     return (this.#flags & CONTINUE_SENT) !== 0;
   }
 
-  set continueSent(value: boolean) {
-    this.#flags = value ? this.#flags | CONTINUE_SENT : this.#flags & ~CONTINUE_SENT;
+  /** Records that `100 Continue` was sent. */
+  markContinueSent(): void {
+    this.#flags |= CONTINUE_SENT;
   }
 
   /** The handler started reading the body. */
   get readStarted(): boolean {
     return (this.#flags & READ_STARTED) !== 0;
-  }
-
-  set readStarted(value: boolean) {
-    this.#flags = value ? this.#flags | READ_STARTED : this.#flags & ~READ_STARTED;
   }
 
   /** The handler answered without reading the rest: it is read and thrown away. */
@@ -137,14 +126,16 @@ export class PendingRequest {
       onPause: () => flow.bodyPaused(entry!, true),
       onResume: () => flow.bodyPaused(entry!, false),
       onFirstRead: () => {
-        entry!.readStarted = true;
+        entry!.#flags |= READ_STARTED;
         flow.bodyReadStarted(entry!);
       },
     });
     entry = new PendingRequest(message, payload, undefined);
     entry.#body = new BodyProgress();
     // HTTP/1.0 has no 100 Continue (RFC 9110 §10.1.1).
-    entry.expectContinue = message.version.minor !== 0 && hasExpectContinue(message.rawHeaders);
+    if (message.version.minor !== 0 && hasExpectContinue(message.rawHeaders)) {
+      entry.#flags |= EXPECT_CONTINUE;
+    }
     if (maxOutputSize !== undefined && message.compression !== undefined) {
       PendingRequest.#decompress(entry, message.compression, maxOutputSize);
     }
@@ -181,7 +172,7 @@ export class PendingRequest {
 
   /** The body is complete. */
   endBody(): void {
-    this.bodyDone = true;
+    this.#flags |= BODY_DONE;
     if (this.discarding) return;
     const decompressor = this.#body?.decompressor;
     if (decompressor !== undefined) decompressor.end();
@@ -191,7 +182,7 @@ export class PendingRequest {
   /** The body will not complete: its reader fails with `error`. */
   failBody(error: unknown): void {
     if (this.bodyDone) return;
-    this.bodyDone = true;
+    this.#flags |= BODY_DONE;
     this.#body?.decompressor?.destroy();
     this.payload.setException(error);
   }

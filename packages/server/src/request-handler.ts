@@ -745,7 +745,7 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     // handler starts reading, unless a final response already went out.
     if (!entry.expectContinue || entry.continueSent || entry.response !== undefined) return;
     if (this.#state !== OPEN) return;
-    entry.continueSent = true;
+    entry.markContinueSent();
     this.#output.write("HTTP/1.1 100 Continue\r\n\r\n");
   }
 

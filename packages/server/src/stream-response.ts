@@ -626,7 +626,7 @@ export class StreamResponse {
         chunkedRequested,
         compressed: extras?.contentCoding !== undefined,
         requestKeepAlive: request.keepAlive,
-        responseKeepAlive: (flags & KEEP_ALIVE_SET) === 0 ? undefined : (flags & KEEP_ALIVE) !== 0,
+        responseKeepAlive: this.keepAlive,
         connectionAllowsKeepAlive,
       });
     const chunked = framing === "chunked";

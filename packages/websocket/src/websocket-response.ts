@@ -185,7 +185,10 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   /** Made by close() when it has to wait for the socket to close. */
   #socketClosed: Promise<void> | undefined;
   #resolveSocketClosed: (() => void) | undefined;
-  /** The booleans below, one bit each: one field instead of nine, on every open connection. */
+  /**
+   * The booleans read below, one bit each (set with `|=`): one field instead of nine, on every
+   * open connection.
+   */
   #flags = 0;
 
   /** The `autoclose` option. */
@@ -200,54 +203,29 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   get #deflate(): boolean {
     return (this.#flags & DEFLATE) !== 0;
   }
-  set #deflate(value: boolean) {
-    this.#setFlag(DEFLATE, value);
-  }
   /** The socket is corked until the end of this tick: the frames sent meanwhile leave in one write. */
   get #corked(): boolean {
     return (this.#flags & CORKED) !== 0;
-  }
-  set #corked(value: boolean) {
-    this.#setFlag(CORKED, value);
   }
   /** `close()` was called or the connection is gone: nothing more is sent. */
   get #closed(): boolean {
     return (this.#flags & CLOSED_FLAG) !== 0;
   }
-  set #closed(value: boolean) {
-    this.#setFlag(CLOSED_FLAG, value);
-  }
   /** The peer's close frame (or a `CLOSING` message) was returned by `receive()`. */
   get #closing(): boolean {
     return (this.#flags & CLOSING_FLAG) !== 0;
-  }
-  set #closing(value: boolean) {
-    this.#setFlag(CLOSING_FLAG, value);
   }
   /** The peer's close frame arrived. */
   get #peerClosed(): boolean {
     return (this.#flags & PEER_CLOSED) !== 0;
   }
-  set #peerClosed(value: boolean) {
-    this.#setFlag(PEER_CLOSED, value);
-  }
   /** An `ERROR` message already reports how this connection ended. */
   get #errorQueued(): boolean {
     return (this.#flags & ERROR_QUEUED) !== 0;
   }
-  set #errorQueued(value: boolean) {
-    this.#setFlag(ERROR_QUEUED, value);
-  }
   /** The socket closed. */
   get #socketGone(): boolean {
     return (this.#flags & SOCKET_GONE) !== 0;
-  }
-  set #socketGone(value: boolean) {
-    this.#setFlag(SOCKET_GONE, value);
-  }
-
-  #setFlag(flag: number, value: boolean): void {
-    this.#flags = value ? this.#flags | flag : this.#flags & ~flag;
   }
 
   /**
@@ -417,12 +395,12 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #delivered(message: WSMessage): WSMessage {
     switch (message.type) {
       case WSMsgType.CLOSE:
-        this.#closing = true;
+        this.#flags |= CLOSING_FLAG;
         // autoclose: ws answered the close frame when it came; the connection is done.
         if (this.#autoclose) this.#setClosed();
         break;
       case WSMsgType.CLOSING:
-        this.#closing = true;
+        this.#flags |= CLOSING_FLAG;
         break;
       case WSMsgType.ERROR:
         this.#setClosed();
@@ -618,7 +596,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     });
     this.#websocket = websocket;
     this.#socket = socket;
-    this.#deflate = deflate !== undefined;
+    if (deflate !== undefined) this.#flags |= DEFLATE;
     // The WebSocket has pause() and resume(): it is the queue's flow control as it is.
     this.#queue = new MessageQueue({ limit: READER_LIMIT }, websocket);
     // The WebSocket's events go to functions shared by every connection (no closures, no
@@ -692,7 +670,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   }
 
   #onCloseFrame(code: number, reason: Buffer): void {
-    this.#peerClosed = true;
+    this.#flags |= PEER_CLOSED;
     this.#closeCode ??= code;
     this.#heartbeat?.stop();
     // After our own close(), the peer's frame only completes the handshake close() waits for.
@@ -707,23 +685,23 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#exception ??= error;
     this.#heartbeat?.stop();
     if (this.#closed || this.#errorQueued) return;
-    this.#errorQueued = true;
+    this.#flags |= ERROR_QUEUED;
     this.#push(errorMessage(error));
   }
 
   #onClose(code: number): void {
     this.#heartbeat?.stop();
     const wasClosed = this.#closed;
-    this.#closed = true;
+    this.#flags |= CLOSED_FLAG;
     this.#closeCode ??= code;
     if (!wasClosed && !this.#peerClosed && !this.#errorQueued) {
       // aiohttp's connection_lost: the handler sees an ERROR, then CLOSED.
       const error = new ConnectionResetError("WebSocket connection lost without a close frame");
       this.#exception ??= error;
-      this.#errorQueued = true;
+      this.#flags |= ERROR_QUEUED;
       this.#push(errorMessage(error));
     }
-    this.#socketGone = true;
+    this.#flags |= SOCKET_GONE;
     this.#resolveSocketClosed?.();
     if (websocketCloseChannel.hasSubscribers) {
       websocketCloseChannel.publish({ request: this.#request, ws: this, code: this.#closeCode });
@@ -739,14 +717,14 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#setClosed();
     this.#closeCode = WSCloseCode.ABNORMAL_CLOSURE;
     this.#exception ??= error;
-    this.#errorQueued = true;
+    this.#flags |= ERROR_QUEUED;
     this.#queue!.clear();
     this.#interrupt(errorMessage(error));
     this.#websocket!.terminate();
   }
 
   #setClosed(): void {
-    this.#closed = true;
+    this.#flags |= CLOSED_FLAG;
     this.#heartbeat?.stop();
   }
 
@@ -768,7 +746,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     if (!this.#corked) {
       // Frames sent in this tick (a handler's `await sendStr()` loop runs in microtasks, which
       // all run before a nextTick callback) are corked into one write.
-      this.#corked = true;
+      this.#flags |= CORKED;
       socket.cork();
       process.nextTick(WebSocketResponse.#uncork, this);
     }
@@ -787,7 +765,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   }
 
   static readonly #uncork = (response: WebSocketResponse): void => {
-    response.#corked = false;
+    response.#flags &= ~CORKED;
     response.#socket!.uncork();
   };
 
