@@ -15,21 +15,42 @@ export interface ResolvedLimits {
   maxHeaders: number;
 }
 
+/** The limits without options, shared (frozen): nothing per parser. */
+const DEFAULT_LIMITS: ResolvedLimits = Object.freeze({
+  maxLineSize: 8190,
+  maxFieldSize: 8190,
+  maxHeaders: 128,
+});
+
 /**
- * Resolves the limits once, in a parser's constructor.
+ * Resolves the limits once, in a parser's constructor. A frozen `options` with all three set
+ * (a server's resolved options, say) is returned as it is: a server makes a parser per
+ * connection, and that object already holds checked limits nobody can change.
  * @throws {RangeError} when a limit is not a positive integer.
  * @internal
  */
 export function resolveLimits(options: HttpParserLimits | undefined): ResolvedLimits {
-  const limits = {
-    maxLineSize: options?.maxLineSize ?? 8190,
-    maxFieldSize: options?.maxFieldSize ?? 8190,
-    maxHeaders: options?.maxHeaders ?? 128,
-  };
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 1) {
-      throw new RangeError(`${name} must be a positive integer`);
-    }
+  if (options === undefined) return DEFAULT_LIMITS;
+  const maxLineSize = checkLimit("maxLineSize", options.maxLineSize ?? DEFAULT_LIMITS.maxLineSize);
+  const maxFieldSize = checkLimit(
+    "maxFieldSize",
+    options.maxFieldSize ?? DEFAULT_LIMITS.maxFieldSize,
+  );
+  const maxHeaders = checkLimit("maxHeaders", options.maxHeaders ?? DEFAULT_LIMITS.maxHeaders);
+  if (
+    Object.isFrozen(options) &&
+    options.maxLineSize === maxLineSize &&
+    options.maxFieldSize === maxFieldSize &&
+    options.maxHeaders === maxHeaders
+  ) {
+    return options as ResolvedLimits;
   }
-  return limits;
+  return { maxLineSize, maxFieldSize, maxHeaders };
+}
+
+function checkLimit(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer`);
+  }
+  return value;
 }

@@ -105,11 +105,8 @@ export class RequestHandler implements RequestConnection, BodyFlow {
     this.#server = server;
     this.#socket = socket;
     const options = server.options;
-    this.#parser = new HttpRequestParser(this, {
-      maxLineSize: options.maxLineSize,
-      maxFieldSize: options.maxFieldSize,
-      maxHeaders: options.maxHeaders,
-    });
+    // The resolved options are frozen: the parser keeps them as its limits (no copy per connection).
+    this.#parser = new HttpRequestParser(this, options);
     this.#output = new ConnectionOutput(socket);
     this.#timer = new ConnectionTimer(options, this);
   }

@@ -23,6 +23,75 @@ export interface WebSocketHandshake {
   key: string;
   /** The subprotocol chosen, if the client and the server share one. */
   protocol: string | undefined;
+  /** The client's Sec-WebSocket-Extensions, all field lines joined; `undefined` if none. */
+  extensions: string | undefined;
+}
+
+/**
+ * The handshake's fields, read from the raw field lines in one pass: the request's headers
+ * dict would be built for these few lookups, on every handshake. List fields are joined
+ * (RFC 9110 §5.3); Sec-WebSocket-Version and -Key are single values, so the first counts, as
+ * `headers.get()` would give it.
+ */
+interface HandshakeFields {
+  upgrade: string | undefined;
+  connection: string | undefined;
+  version: string | undefined;
+  key: string | undefined;
+  protocol: string | undefined;
+  extensions: string | undefined;
+}
+
+function handshakeFields(rawHeaders: readonly string[]): HandshakeFields {
+  const fields: HandshakeFields = {
+    upgrade: undefined,
+    connection: undefined,
+    version: undefined,
+    key: undefined,
+    protocol: undefined,
+    extensions: undefined,
+  };
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index]!;
+    // Most fields of a handshake are none of these: their length rules them out unlowered.
+    const length = name.length;
+    if (
+      length !== 7 &&
+      length !== 10 &&
+      length !== 17 &&
+      length !== 21 &&
+      length !== 22 &&
+      length !== 24
+    ) {
+      continue;
+    }
+    const value = rawHeaders[index + 1]!;
+    switch (name.toLowerCase()) {
+      case "upgrade":
+        fields.upgrade = joined(fields.upgrade, value);
+        break;
+      case "connection":
+        fields.connection = joined(fields.connection, value);
+        break;
+      case "sec-websocket-version":
+        fields.version ??= value;
+        break;
+      case "sec-websocket-key":
+        fields.key ??= value;
+        break;
+      case "sec-websocket-protocol":
+        fields.protocol = joined(fields.protocol, value);
+        break;
+      case "sec-websocket-extensions":
+        fields.extensions = joined(fields.extensions, value);
+        break;
+    }
+  }
+  return fields;
+}
+
+function joined(previous: string | undefined, value: string): string {
+  return previous === undefined ? value : `${previous}, ${value}`;
 }
 
 /**
@@ -41,20 +110,20 @@ export function checkHandshake(
   if (request.method !== "GET") {
     throw new HTTPMethodNotAllowed(request.method, ["GET"]);
   }
-  const headers = request.headers;
-  const upgrade = headerValue(request, "Upgrade");
+  const fields = handshakeFields(request.rawHeaders);
+  const upgrade = fields.upgrade;
   if (upgrade?.trim().toLowerCase() !== "websocket") {
     throw new HTTPBadRequest({
       text: `Can "Upgrade" only to "websocket", got Upgrade: ${describe(upgrade)}`,
     });
   }
-  const connection = headerValue(request, "Connection");
+  const connection = fields.connection;
   if (!hasToken(connection, "upgrade")) {
     throw new HTTPBadRequest({
       text: `No "upgrade" in the Connection header, got Connection: ${describe(connection)}`,
     });
   }
-  const version = headers.get("Sec-WebSocket-Version") ?? undefined;
+  const version = fields.version;
   if (version === undefined || !SUPPORTED_VERSIONS.includes(version.trim())) {
     // RFC 6455 §4.2.2 item 4: tell the client which versions we speak.
     throw new HTTPBadRequest({
@@ -62,13 +131,17 @@ export function checkHandshake(
       headers: { "Sec-WebSocket-Version": SUPPORTED_VERSIONS.join(", ") },
     });
   }
-  const key = headers.get("Sec-WebSocket-Key") ?? undefined;
+  const key = fields.key;
   if (key === undefined || !KEY_PATTERN.test(key.trim())) {
     throw new HTTPBadRequest({
       text: `Invalid Sec-WebSocket-Key: ${describe(key)} (expected 16 bytes in base64)`,
     });
   }
-  return { key: key.trim(), protocol: chooseProtocol(request, protocols) };
+  return {
+    key: key.trim(),
+    protocol: chooseProtocol(fields.protocol, protocols),
+    extensions: fields.extensions,
+  };
 }
 
 /** The Sec-WebSocket-Accept value for a client's key (RFC 6455 §4.2.2 item 5.4). @internal */
@@ -79,17 +152,17 @@ export function acceptKey(key: string): string {
 }
 
 /**
- * Accepts the client's permessage-deflate offer (RFC 7692) with ws's implementation, or
+ * Accepts the client's permessage-deflate offer (RFC 7692, `offered` is its
+ * Sec-WebSocket-Extensions) with ws's implementation, or
  * returns `undefined` when the client made none or none can be accepted. Like aiohttp, a
  * malformed Sec-WebSocket-Extensions header only drops compression: the handshake goes on.
  * @internal
  */
 export function negotiateDeflate(
-  request: BaseRequest,
+  offered: string | undefined,
   options: PerMessageDeflateOptions,
   maxPayload: number,
 ): { extension: PerMessageDeflateExtension; header: string } | undefined {
-  const offered = headerValue(request, "Sec-WebSocket-Extensions");
   if (offered === undefined) return undefined;
   try {
     const offers = extensionHeader.parse(offered)[PerMessageDeflate.extensionName];
@@ -103,21 +176,16 @@ export function negotiateDeflate(
   }
 }
 
-function chooseProtocol(request: BaseRequest, protocols: readonly string[]): string | undefined {
-  const offered = headerValue(request, "Sec-WebSocket-Protocol");
+function chooseProtocol(
+  offered: string | undefined,
+  protocols: readonly string[],
+): string | undefined {
   if (offered === undefined) return undefined;
   for (const candidate of offered.split(",")) {
     const protocol = candidate.trim();
     if (protocol !== "" && protocols.includes(protocol)) return protocol;
   }
   return undefined;
-}
-
-/** All field lines of `name` joined as one list (RFC 9110 §5.3), or `undefined` if none. */
-function headerValue(request: BaseRequest, name: string): string | undefined {
-  const values = request.headers.getAll(name);
-  if (values.length < 2) return values[0];
-  return values.join(", ");
 }
 
 function hasToken(value: string | undefined, token: string): boolean {

@@ -313,11 +313,11 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    */
   override async prepare(request: BaseRequest): Promise<void> {
     if (this.#websocket !== undefined) return;
-    const { key, protocol } = checkHandshake(request, this.#protocols);
+    const { key, protocol, extensions } = checkHandshake(request, this.#protocols);
     const deflate =
       this.#compress === undefined
         ? undefined
-        : negotiateDeflate(request, this.#compress, this.#maxMsgSize);
+        : negotiateDeflate(extensions, this.#compress, this.#maxMsgSize);
     const fields: [string, string][] = [
       ["Upgrade", "websocket"],
       ["Connection", "upgrade"],

@@ -167,15 +167,25 @@ export function createServerWebSocket(
 }
 
 /**
+ * ws's `kWebSocket` symbol, found on the first owner asked about: the same symbol for every
+ * connection (it is ws's module constant), so it is looked up once, not on every close frame.
+ */
+let kWebSocket: symbol | undefined;
+
+/**
  * The `ws` WebSocket that owns `owner` (its socket or its receiver): ws keeps it under its own
  * `kWebSocket` symbol (description "websocket") on both, until the socket closes.
  * @internal
  */
 export function webSocketOf(owner: object): ServerWebSocket | undefined {
+  const symbol = (kWebSocket ??= findWebSocketSymbol(owner));
+  if (symbol === undefined) return undefined;
+  return (owner as Record<symbol, ServerWebSocket | undefined>)[symbol];
+}
+
+function findWebSocketSymbol(owner: object): symbol | undefined {
   for (const symbol of Object.getOwnPropertySymbols(owner)) {
-    if (symbol.description === "websocket") {
-      return (owner as Record<symbol, ServerWebSocket | undefined>)[symbol];
-    }
+    if (symbol.description === "websocket") return symbol;
   }
   return undefined;
 }

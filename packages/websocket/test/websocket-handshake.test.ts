@@ -128,6 +128,34 @@ describe("WebSocketResponse", () => {
       expect(response.headers.get("sec-websocket-extensions")).toBe("permessage-deflate");
     });
 
+    it("reads list fields sent on several lines, whatever the case of their names", async () => {
+      // RFC 9110 §5.3: `Connection: keep-alive` + `connection: Upgrade` is `keep-alive, Upgrade`;
+      // the subprotocol list and the extension offers are joined the same way.
+      const { response } = await exchange(
+        upgradeRequest("/", [
+          "sec-websocket-protocol: mqtt",
+          "SEC-WEBSOCKET-PROTOCOL: chat",
+          "Sec-WebSocket-Extensions: x-webkit-deflate-frame",
+          "sec-websocket-extensions: permessage-deflate",
+        ]).replace("Connection: Upgrade", "Connection: keep-alive\r\nconnection: Upgrade"),
+      );
+      expect(response.status).toBe(101);
+      expect(response.headers.get("sec-websocket-accept")).toBe("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+      expect(response.headers.get("sec-websocket-protocol")).toBe("chat");
+      expect(response.headers.get("sec-websocket-extensions")).toBe("permessage-deflate");
+    });
+
+    it("takes the first Sec-WebSocket-Key when the client sends two", async () => {
+      const { response } = await exchange(
+        upgradeRequest("/").replace(
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==",
+        ),
+      );
+      expect(response.status).toBe(101);
+      expect(response.headers.get("sec-websocket-accept")).toBe("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    });
+
     it("answers a GET without Upgrade with 400 and keeps the connection usable", async () => {
       const { socket, response, pending } = await exchange(
         "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
