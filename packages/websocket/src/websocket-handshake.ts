@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import type { BaseRequest } from "@ll/server";
 import { HTTPBadRequest, HTTPMethodNotAllowed } from "@ll/server";
 import {
@@ -144,9 +144,16 @@ export function checkHandshake(
   };
 }
 
+// Node's one-shot hash (20.12+, 21.7+) skips the Hash object the streaming API makes per call.
+const oneShotHash = (
+  crypto as { hash?: (algorithm: string, data: string, encoding: "base64") => string }
+).hash;
+
 /** The Sec-WebSocket-Accept value for a client's key (RFC 6455 §4.2.2 item 5.4). @internal */
 export function acceptKey(key: string): string {
-  return createHash("sha1")
+  if (oneShotHash !== undefined) return oneShotHash("sha1", key + GUID, "base64");
+  return crypto
+    .createHash("sha1")
     .update(key + GUID)
     .digest("base64");
 }
