@@ -19,7 +19,11 @@ export function dataFrame(opcode: number, payload: string | Buffer): Buffer | [B
   if (typeof payload === "string") {
     const length = Buffer.byteLength(payload);
     const frame = Buffer.allocUnsafe(headerLength(length) + length);
-    frame.write(payload, writeHeader(frame, opcode, length));
+    const start = writeHeader(frame, opcode, length);
+    // As many UTF-8 bytes as UTF-16 units: all ASCII (any other unit takes 2 bytes or more),
+    // whose UTF-8 is its latin1, a plain copy; UTF-8 encoding checks every character.
+    if (length === payload.length) frame.write(payload, start, "latin1");
+    else frame.write(payload, start);
     return frame;
   }
   const length = payload.length;

@@ -53,6 +53,30 @@ describe("dataFrame", () => {
         expect(dataFrame(TEXT_OPCODE, text)).toEqual(wsFrame(TEXT_OPCODE, text));
       }),
     );
+    // ASCII text is copied as latin1: around the 0x7f/0x80 boundary, with lone surrogates,
+    // the bytes must still be UTF-8's.
+    const unit = fc.constantFrom(
+      "a",
+      "\x00",
+      "\x7f",
+      "\x80",
+      "\xff",
+      "é",
+      "\u07ff",
+      "\uffff",
+      "\ud800",
+      "😀",
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 200 }), (text) => {
+        expect(dataFrame(TEXT_OPCODE, text)).toEqual(wsFrame(TEXT_OPCODE, text));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 300 }), (text) => {
+        expect(dataFrame(TEXT_OPCODE, text)).toEqual(wsFrame(TEXT_OPCODE, text));
+      }),
+    );
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 20_000, size: "max" }), (array) => {
         const payload = Buffer.from(array);
