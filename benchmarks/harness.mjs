@@ -80,10 +80,12 @@ export function serveChild(listener) {
 /**
  * Starts `node <script> ...args` pinned to core 1 (with `--expose-gc` and the flags in
  * SERVER_FLAGS, say `--cpu-prof --cpu-prof-dir=/tmp/prof`); resolves once it reports its port.
+ * `wrapper` runs node under another program (`["valgrind", "--tool=callgrind", ...]`), which
+ * must keep node's process id and inherited file descriptors (the IPC channel).
  */
-export async function startServer(script, args) {
+export async function startServer(script, args, { wrapper = [] } = {}) {
   const flags = process.env.SERVER_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const node = [process.execPath, "--expose-gc", ...flags, script, ...args];
+  const node = [...wrapper, process.execPath, "--expose-gc", ...flags, script, ...args];
   const pinned = hasTaskset();
   const child = spawn(pinned ? "taskset" : node[0], pinned ? ["-c", "1", ...node] : node.slice(1), {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -96,6 +98,8 @@ export async function startServer(script, args) {
   };
   return {
     port: message.port,
+    /** The server's process id (`taskset` and the wrapper exec it in place). */
+    pid: child.pid,
     /** CPU time (µs) the server used so far. */
     cpu: async () => (await ask("cpu")).cpu,
     /** Its memory after a full collection. */

@@ -25,10 +25,10 @@
 // base in the same run.
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
-import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { hasTaskset, median, serveChild, startServer as startChild } from "./harness.mjs";
+import { websocketServer } from "./websocket-servers.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -44,66 +44,12 @@ const CLIENT_OPTIONS = { perMessageDeflate: false };
 
 // ---- the servers (child process) -----------------------------------------------------------
 
-async function serveOurs(root, heartbeat) {
-  const importFrom = (name) =>
-    root === undefined
-      ? import(`@ll/${name}`)
-      : import(pathToFileURL(resolve(root, "packages", name, "dist/index.js")).href);
-  const { Server } = await importFrom("server");
-  const { WebSocketResponse, WSMsgType } = await importFrom("websocket");
-  const net = await import("node:net");
-  const server = new Server(async (request) => {
-    const ws = new WebSocketResponse(heartbeat ? { heartbeat: HEARTBEAT } : {});
-    await ws.prepare(request);
-    for await (const message of ws) {
-      if (message.type === WSMsgType.TEXT) {
-        const count = message.data.startsWith("burst") ? BURST : 1;
-        for (let sent = 0; sent < count; sent++) await ws.sendStr(message.data);
-      } else if (message.type === WSMsgType.BINARY) await ws.sendBytes(message.data);
-    }
-    return ws;
-  });
-  return net.createServer({ backlog: 8192 }, server.connectionListener);
-}
-
-async function serveWs(heartbeat) {
-  const http = await import("node:http");
-  const { WebSocketServer } = await import("ws");
-  const listener = http.createServer((_request, response) => response.writeHead(426).end());
-  const wss = new WebSocketServer({ server: listener });
-  wss.on("connection", (socket) => {
-    socket.on("message", (data, isBinary) => {
-      const count = !isBinary && data.toString("latin1", 0, 5) === "burst" ? BURST : 1;
-      for (let sent = 0; sent < count; sent++) socket.send(data, { binary: isBinary });
-    });
-    if (heartbeat) {
-      socket.isAlive = true;
-      socket.on("pong", () => {
-        socket.isAlive = true;
-      });
-    }
-  });
-  if (heartbeat) {
-    // ws's README heartbeat: one interval for all clients; a client that did not answer the
-    // last ping is terminated.
-    setInterval(() => {
-      for (const socket of wss.clients) {
-        if (!socket.isAlive) socket.terminate();
-        else {
-          socket.isAlive = false;
-          socket.ping();
-        }
-      }
-    }, HEARTBEAT).unref();
-  }
-  return listener;
-}
-
 async function serve(kind, heartbeat) {
-  const listener =
-    kind === "ws"
-      ? await serveWs(heartbeat)
-      : await serveOurs(kind === "base" ? BASE : undefined, heartbeat);
+  const listener = await websocketServer(kind, {
+    base: BASE,
+    heartbeat: heartbeat ? HEARTBEAT : undefined,
+    burst: BURST,
+  });
   listener.listen(0, "127.0.0.1", 8192);
   await once(listener, "listening");
   serveChild(listener);
