@@ -12,27 +12,18 @@
 // client, one at a time, and MESSAGES / 10 handshakes (open, close). Ratios > 1 mean
 // @ll/websocket executes fewer instructions than ws. Options (environment): MESSAGES (5000),
 // WARM_UP (20000), SIZE (64 bytes), BASE=<checkout> as in websocket.bench.mjs. Not run by
-// `pnpm bench` (valgrind is not a given); a run takes about a minute per server.
+// `pnpm bench` (valgrind is not a given); a run takes about 25 s per server.
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import WebSocket from "ws";
 import { serveChild, startServer } from "./harness.mjs";
-import { websocketServer } from "./websocket-servers.mjs";
+import { NAMES, openClient, websocketServer } from "./websocket-servers.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const MESSAGES = Number(process.env.MESSAGES ?? 5000);
 const WARM_UP = Number(process.env.WARM_UP ?? 20_000);
 const SIZE = Number(process.env.SIZE ?? 64);
 const BASE = process.env.BASE;
-const CLIENT_OPTIONS = { perMessageDeflate: false };
-const NAMES = { ll: "@ll/websocket", base: "base", ws: "ws on node:http" };
-
-async function openClient(url) {
-  const client = new WebSocket(url, CLIENT_OPTIONS);
-  await once(client, "open");
-  return client;
-}
 
 async function echo(client, count) {
   const payload = "x".repeat(SIZE);
@@ -50,7 +41,7 @@ async function handshakes(url, count) {
   }
 }
 
-/** callgrind_control on the server; resolves with what it printed. */
+/** Runs callgrind_control on the server; returns what it printed. */
 function control(server, ...args) {
   return execFileSync("callgrind_control", [...args, String(server.pid)], {
     stdio: ["ignore", "pipe", "ignore"],

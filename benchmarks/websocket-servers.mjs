@@ -1,9 +1,27 @@
-// The servers the WebSocket benchmarks compare, built the same way for every script: an
+// What the WebSocket benchmarks share: the servers they compare, built the same way for every
+// script (an
 // @ll/websocket echo handler on an @ll/server Server (this checkout's, or BASE's), and `ws`'s
-// WebSocketServer on a plain node:http server. Each answers a text message starting with
-// "burst" with `burst` copies of it, any other message with one. Neither listens yet.
+// WebSocketServer on a plain node:http server; each answers a text message starting with
+// "burst" with `burst` copies of it, any other message with one; neither listens yet), their
+// names, and the client that talks to both.
+
+import { once } from "node:events";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import WebSocket from "ws";
+
+/** The servers' names in the results. */
+export const NAMES = { ll: "@ll/websocket", base: "base", ws: "ws on node:http" };
+
+// Both servers get clients with permessage-deflate off, so both frame the same bytes.
+const CLIENT_OPTIONS = { perMessageDeflate: false };
+
+/** A `ws` client connected to `url`. */
+export async function openClient(url) {
+  const client = new WebSocket(url, CLIENT_OPTIONS);
+  await once(client, "open");
+  return client;
+}
 
 /**
  * The listener of `kind` ("ll", "base" or "ws"); `base` is the checkout "base" loads from,

@@ -26,9 +26,8 @@
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import WebSocket from "ws";
 import { hasTaskset, median, serveChild, startServer as startChild } from "./harness.mjs";
-import { websocketServer } from "./websocket-servers.mjs";
+import { NAMES, openClient, websocketServer } from "./websocket-servers.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -39,8 +38,6 @@ const IDLE_CONNECTIONS = Number(process.env.IDLE_CONNECTIONS ?? 5000);
 const BURST = Number(process.env.BURST ?? 8);
 const BASE = process.env.BASE;
 const HEARTBEAT = 30_000;
-// Both servers get clients with permessage-deflate off, so both frame the same bytes.
-const CLIENT_OPTIONS = { perMessageDeflate: false };
 
 // ---- the servers (child process) -----------------------------------------------------------
 
@@ -61,12 +58,6 @@ async function startServer(kind, { heartbeat = false } = {}) {
 }
 
 // ---- load (this process) -------------------------------------------------------------------
-
-async function openClient(url) {
-  const client = new WebSocket(url, CLIENT_OPTIONS);
-  await once(client, "open");
-  return client;
-}
 
 /** Round trips per second: CLIENTS sockets, each sending one message and waiting for the echo. */
 function echo(url) {
@@ -154,8 +145,6 @@ async function idleMemory(kind) {
 }
 
 // ---- main ----------------------------------------------------------------------------------
-
-const NAMES = { ll: "@ll/websocket", base: "base", ws: "ws on node:http" };
 
 async function main() {
   if (hasTaskset()) execFileSync("taskset", ["-pc", "0", String(process.pid)], { stdio: "ignore" });

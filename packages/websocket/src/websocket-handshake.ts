@@ -42,6 +42,16 @@ interface HandshakeFields {
   extensions: string | undefined;
 }
 
+/** The fields a handshake reads, by lower-case name. */
+const HANDSHAKE_FIELDS: ReadonlyMap<string, keyof HandshakeFields> = new Map([
+  ["upgrade", "upgrade"],
+  ["connection", "connection"],
+  ["sec-websocket-version", "version"],
+  ["sec-websocket-key", "key"],
+  ["sec-websocket-protocol", "protocol"],
+  ["sec-websocket-extensions", "extensions"],
+]);
+
 function handshakeFields(rawHeaders: readonly string[]): HandshakeFields {
   const fields: HandshakeFields = {
     upgrade: undefined,
@@ -52,46 +62,15 @@ function handshakeFields(rawHeaders: readonly string[]): HandshakeFields {
     extensions: undefined,
   };
   for (let index = 0; index < rawHeaders.length; index += 2) {
-    const name = rawHeaders[index]!;
-    // Most fields of a handshake are none of these: their length rules them out unlowered.
-    const length = name.length;
-    if (
-      length !== 7 &&
-      length !== 10 &&
-      length !== 17 &&
-      length !== 21 &&
-      length !== 22 &&
-      length !== 24
-    ) {
-      continue;
-    }
+    const field = HANDSHAKE_FIELDS.get(rawHeaders[index]!.toLowerCase());
+    if (field === undefined) continue;
     const value = rawHeaders[index + 1]!;
-    switch (name.toLowerCase()) {
-      case "upgrade":
-        fields.upgrade = joined(fields.upgrade, value);
-        break;
-      case "connection":
-        fields.connection = joined(fields.connection, value);
-        break;
-      case "sec-websocket-version":
-        fields.version ??= value;
-        break;
-      case "sec-websocket-key":
-        fields.key ??= value;
-        break;
-      case "sec-websocket-protocol":
-        fields.protocol = joined(fields.protocol, value);
-        break;
-      case "sec-websocket-extensions":
-        fields.extensions = joined(fields.extensions, value);
-        break;
-    }
+    const previous = fields[field];
+    if (previous === undefined) fields[field] = value;
+    // Version and Key are single values: a second line does not replace or extend the first.
+    else if (field !== "version" && field !== "key") fields[field] = `${previous}, ${value}`;
   }
   return fields;
-}
-
-function joined(previous: string | undefined, value: string): string {
-  return previous === undefined ? value : `${previous}, ${value}`;
 }
 
 /**
@@ -159,10 +138,10 @@ export function acceptKey(key: string): string {
 }
 
 /**
- * Accepts the client's permessage-deflate offer (RFC 7692, `offered` is its
- * Sec-WebSocket-Extensions) with ws's implementation, or
- * returns `undefined` when the client made none or none can be accepted. Like aiohttp, a
- * malformed Sec-WebSocket-Extensions header only drops compression: the handshake goes on.
+ * Accepts the client's permessage-deflate offer (RFC 7692; `offered` is its
+ * Sec-WebSocket-Extensions) with ws's implementation, or returns `undefined` when the client
+ * made none or none can be accepted. Like aiohttp, a malformed Sec-WebSocket-Extensions header
+ * only drops compression: the handshake goes on.
  * @internal
  */
 export function negotiateDeflate(
